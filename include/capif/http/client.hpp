@@ -1,0 +1,69 @@
+#pragma once
+// HTTPS client with one keep-alive connection pool per origin, client certificates and timeouts.
+#include "capif/http/message.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace capif::http {
+
+struct ClientConfig {
+  std::string ca_pem;           // trust anchors for the server certificate (required)
+  std::string client_cert_pem;  // optional client certificate
+  std::string client_key_pem;
+  std::chrono::milliseconds connect_timeout{5000};
+  std::chrono::milliseconds request_timeout{10000};  // write + read of one exchange
+  std::size_t max_body_bytes = 8 * 1024 * 1024;
+  std::size_t max_idle_per_origin = 16;
+  bool verify_host = true;
+};
+
+struct ClientRequest {
+  std::string method = "GET";
+  std::string url;  // https://host:port/path?query
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string content_type;
+};
+
+struct ClientResponse {
+  std::string error;  // non-empty: the exchange failed (connect, TLS, timeout, parse): no status
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-cased names
+  std::string body;
+  bool reused_connection = false;
+
+  bool ok() const { return error.empty(); }
+  const std::string* header(const std::string& lower_name) const;
+};
+
+class HttpsClient {
+ public:
+  HttpsClient(boost::asio::any_io_executor executor, ClientConfig config);
+  ~HttpsClient();
+  boost::asio::awaitable<ClientResponse> request(ClientRequest request);
+  std::size_t handshakes() const;  // TLS handshakes done so far (connection reuse shows here)
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+// A client with its own event loop, for command-line tools and tests.
+class BlockingClient {
+ public:
+  explicit BlockingClient(ClientConfig config);
+  ~BlockingClient();
+  ClientResponse request(ClientRequest request);
+  std::size_t handshakes() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace capif::http

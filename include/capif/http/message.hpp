@@ -1,0 +1,61 @@
+#pragma once
+// Beast-free request/response types: everything above the http layer sees only these.
+#include "capif/identity.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace capif::http {
+
+using QueryParams = std::vector<std::pair<std::string, std::string>>;  // percent-decoded, in order
+
+struct Request {
+  std::string method;
+  std::string target;                         // as received: path + query
+  std::string path;                           // percent-decoded path, no query
+  QueryParams query;
+  std::map<std::string, std::string> headers;  // names lower-cased
+  std::string body;
+
+  const std::string* header(const std::string& lower_name) const;
+  std::optional<std::string> query_param(const std::string& name) const;
+  // Media type of Content-Type without parameters, lower-cased ("" when absent).
+  std::string media_type() const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  static Response json(int status, const std::string& body, std::string content_type = "application/json");
+  static Response no_content();
+  Response& with_header(std::string name, std::string value);
+};
+
+// Facts about the TLS connection a request arrived on.
+struct TlsInfo {
+  std::string version;            // "TLSv1.2" / "TLSv1.3"
+  std::string cipher;
+  bool client_cert_presented = false;
+  bool client_cert_verified = false;  // chained to the server's trust anchors and currently valid
+  std::string client_cn;
+  std::string client_fingerprint;     // sha256 of the DER, lower-case hex
+  std::string remote_address;
+};
+
+struct RequestContext {
+  const Request& request;
+  const TlsInfo& tls;
+  Principal principal;
+  std::map<std::string, std::string> path_params;
+
+  const std::string& param(const std::string& name) const;  // path parameter; throws if the route lacks it
+};
+
+}  // namespace capif::http

@@ -1,0 +1,55 @@
+#pragma once
+// HTTPS server (HTTP/1.1 over TLS 1.2/1.3) with keep-alive, limits, timeouts and clean shutdown.
+#include "capif/http/router.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace capif::http {
+
+struct ServerLimits {
+  std::size_t header_bytes = 16 * 1024;
+  std::size_t body_bytes = 1024 * 1024;
+  std::chrono::milliseconds handshake_timeout{5000};
+  std::chrono::milliseconds read_timeout{10000};   // from the first byte to the end of a request
+  std::chrono::milliseconds write_timeout{10000};
+  std::chrono::milliseconds idle_timeout{60000};   // keep-alive wait for the next request
+  std::size_t max_connections = 1024;
+};
+
+struct ServerConfig {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 0;  // 0 = ephemeral
+  int threads = 2;
+  std::string cert_chain_pem;  // server certificate (+ intermediates)
+  std::string key_pem;
+  std::string client_ca_pem;   // trust anchors for client certificates
+  std::string min_tls_version = "1.2";
+  ServerLimits limits;
+  bool handle_signals = true;  // stop on SIGTERM/SIGINT
+};
+
+// Maps the connection's TLS facts to a principal; called for every request so that an offboarded
+// or replaced certificate stops working at once, even on an open keep-alive connection.
+using Authenticator = std::function<Principal(const TlsInfo&)>;
+
+class Server {
+ public:
+  Server(ServerConfig config, Router router, Authenticator authenticator);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  std::uint16_t listen();  // binds and returns the bound port
+  void run();              // serves until stop() or a signal; returns after in-flight requests finish
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace capif::http

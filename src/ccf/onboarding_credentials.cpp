@@ -1,0 +1,56 @@
+#include "ccf/onboarding_credentials.hpp"
+
+#include "capif/crypto/encoding.hpp"
+#include "capif/crypto/jwt.hpp"
+#include "capif/problem.hpp"
+
+#include <chrono>
+
+namespace capif::ccf {
+namespace {
+constexpr const char* kAudience = "capif-onboarding";
+std::int64_t now_unix() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
+std::string mint_onboarding_credential(const CcfPki& pki, const std::string& ccf_id, std::string_view role,
+                                       std::int64_t ttl_seconds) {
+  const auto now = now_unix();
+  nlohmann::json claims{{"iss", ccf_id},       {"aud", kAudience},        {"capif_role", role},
+                        {"iat", now},          {"exp", now + ttl_seconds}, {"jti", crypto::random_token(16)}};
+  return crypto::jws_sign_es256(claims, pki.signing_key_pem, pki.signing_kid);
+}
+
+void verify_onboarding_credential(const CcfPki& pki, const std::string& ccf_id, const std::string* token,
+                                  std::string_view role) {
+  if (!token || token->empty())
+    throw ApiError::unauthorized("an onboarding credential is required (Authorization: Bearer <credential>)");
+  auto result = crypto::jws_verify_es256(*token, pki.signing_public_pem, now_unix(), 0);
+  if (!result.ok) {
+    if (result.error == "expired") throw ApiError::unauthorized("the onboarding credential has expired");
+    if (result.error == "bad_signature")
+      throw ApiError::unauthorized("the onboarding credential is not signed by this CCF");
+    throw ApiError::unauthorized("the onboarding credential is not a valid token (" + result.error + ")");
+  }
+  const auto& c = result.claims;
+  if (c.value("iss", "") != ccf_id || c.value("aud", "") != kAudience || !c.contains("capif_role"))
+    throw ApiError::unauthorized("the token is not an onboarding credential of this CCF");
+  if (c.value("capif_role", "") != role)
+    throw ApiError::forbidden("the onboarding credential is for role '" + c.value("capif_role", "") +
+                              "', this operation needs role '" + std::string(role) + "'");
+}
+
+const std::string* bearer_token(const std::string* header, std::string& storage) {
+  if (!header) return nullptr;
+  constexpr std::string_view prefix = "bearer ";
+  if (header->size() <= prefix.size()) return nullptr;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>((*header)[i])) != prefix[i]) return nullptr;
+  storage = header->substr(prefix.size());
+  while (!storage.empty() && storage.back() == ' ') storage.pop_back();
+  return &storage;
+}
+
+}  // namespace capif::ccf

@@ -1,0 +1,197 @@
+#include "capif/http/client.hpp"
+
+#include "capif/http/uri.hpp"
+#include "tls.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <deque>
+#include <future>
+#include <mutex>
+
+namespace capif::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+namespace {
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+
+struct Connection {
+  Connection(asio::any_io_executor ex, ssl::context& ctx) : stream(ex, ctx), timer(ex) {}
+  ssl::stream<tcp::socket> stream;
+  beast::flat_buffer buffer;
+  asio::steady_timer timer;
+};
+
+// Closes the socket when the deadline passes, which fails the pending operation.
+void arm(Connection& c, std::chrono::milliseconds d) {
+  c.timer.expires_after(d);
+  c.timer.async_wait([&c](beast::error_code ec) {
+    if (!ec) {
+      beast::error_code ignored;
+      c.stream.lowest_layer().close(ignored);
+    }
+  });
+}
+}  // namespace
+
+const std::string* ClientResponse::header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? nullptr : &it->second;
+}
+
+struct HttpsClient::Impl {
+  Impl(asio::any_io_executor ex, ClientConfig c)
+      : executor(ex), cfg(std::move(c)), ctx(tls::make_client_context({cfg.ca_pem, cfg.client_cert_pem, cfg.client_key_pem})) {}
+
+  asio::any_io_executor executor;
+  ClientConfig cfg;
+  ssl::context ctx;
+  std::mutex mutex;
+  std::map<std::string, std::deque<std::unique_ptr<Connection>>> idle;
+  std::atomic<std::size_t> handshakes{0};
+
+  std::unique_ptr<Connection> take_idle(const std::string& origin) {
+    std::lock_guard lock(mutex);
+    auto& q = idle[origin];
+    if (q.empty()) return nullptr;
+    auto c = std::move(q.back());
+    q.pop_back();
+    return c;
+  }
+
+  void give_back(const std::string& origin, std::unique_ptr<Connection> c) {
+    std::lock_guard lock(mutex);
+    auto& q = idle[origin];
+    if (q.size() < cfg.max_idle_per_origin) q.push_back(std::move(c));
+  }
+
+  asio::awaitable<std::pair<std::unique_ptr<Connection>, std::string>> connect(const Url& url) {
+    auto c = std::make_unique<Connection>(executor, ctx);
+    arm(*c, cfg.connect_timeout);
+    tcp::resolver resolver(executor);
+    auto [rec, results] = co_await resolver.async_resolve(url.host, url.port, nothrow);
+    if (rec) co_return std::pair{nullptr, "cannot resolve " + url.host + ": " + rec.message()};
+    auto [cec, ep] = co_await asio::async_connect(c->stream.lowest_layer(), results, nothrow);
+    if (cec) co_return std::pair{nullptr, "cannot connect to " + url.origin() + ": " + cec.message()};
+    beast::error_code ignored;
+    c->stream.lowest_layer().set_option(tcp::no_delay(true), ignored);
+    SSL* ssl = c->stream.native_handle();
+    beast::error_code aec;
+    asio::ip::make_address(url.host, aec);
+    if (aec) SSL_set_tlsext_host_name(ssl, url.host.c_str());  // SNI only for names
+    if (cfg.verify_host) {
+      X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+      if (!aec)
+        X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
+      else
+        X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0);
+    }
+    auto [hec] = co_await c->stream.async_handshake(ssl::stream_base::client, nothrow);
+    c->timer.cancel();
+    if (hec) co_return std::pair{nullptr, "TLS handshake with " + url.origin() + " failed: " + hec.message()};
+    ++handshakes;
+    co_return std::pair{std::move(c), std::string{}};
+  }
+
+  asio::awaitable<ClientResponse> exchange(Connection& c, const Url& url, const ClientRequest& r, bool& sent) {
+    ClientResponse out;
+    bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(r.method), url.target, 11};
+    req.set(bhttp::field::host, url.host + ":" + url.port);
+    req.set(bhttp::field::user_agent, "capif");
+    for (const auto& [k, v] : r.headers) req.set(k, v);
+    if (!r.content_type.empty()) req.set(bhttp::field::content_type, r.content_type);
+    req.body() = r.body;
+    req.keep_alive(true);
+    req.prepare_payload();
+    arm(c, cfg.request_timeout);
+    auto [wec, wn] = co_await bhttp::async_write(c.stream, req, nothrow);
+    if (wec) {
+      c.timer.cancel();
+      out.error = "sending to " + url.origin() + " failed: " + wec.message();
+      co_return out;
+    }
+    sent = true;
+    bhttp::response_parser<bhttp::string_body> parser;
+    parser.body_limit(cfg.max_body_bytes);
+    parser.header_limit(64 * 1024);
+    auto [rec, rn] = co_await bhttp::async_read(c.stream, c.buffer, parser, nothrow);
+    c.timer.cancel();
+    if (rec) {
+      out.error = (c.stream.lowest_layer().is_open() ? "reading from " + url.origin() + " failed: " + rec.message()
+                                                     : "no answer from " + url.origin() + " within " +
+                                                           std::to_string(cfg.request_timeout.count()) + " ms");
+      co_return out;
+    }
+    auto& msg = parser.get();
+    out.status = msg.result_int();
+    for (const auto& f : msg) {
+      std::string name(f.name_string());
+      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
+      out.headers[name] = std::string(f.value());
+    }
+    out.body = std::move(msg.body());
+    if (!msg.keep_alive()) out.headers["x-capif-close"] = "1";
+    co_return out;
+  }
+
+  asio::awaitable<ClientResponse> request(ClientRequest r) {
+    auto url = parse_https_url(r.url);
+    if (!url) co_return ClientResponse{"not an https URL: " + r.url};
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      auto conn = take_idle(url->origin());
+      bool reused = static_cast<bool>(conn);
+      if (!conn) {
+        auto [c, err] = co_await connect(*url);
+        if (!c) co_return ClientResponse{err};
+        conn = std::move(c);
+      }
+      bool sent = false;
+      ClientResponse resp = co_await exchange(*conn, *url, r, sent);
+      resp.reused_connection = reused;
+      // A pooled connection the server closed while idle fails before any answer: retry once, fresh.
+      if (!resp.ok() && reused && attempt == 0) continue;
+      if (resp.ok() && !resp.headers.erase("x-capif-close")) give_back(url->origin(), std::move(conn));
+      co_return resp;
+    }
+    co_return ClientResponse{"unreachable"};
+  }
+};
+
+HttpsClient::HttpsClient(asio::any_io_executor executor, ClientConfig config)
+    : impl_(std::make_shared<Impl>(executor, std::move(config))) {}
+HttpsClient::~HttpsClient() = default;
+
+asio::awaitable<ClientResponse> HttpsClient::request(ClientRequest request) {
+  auto keep = impl_;
+  co_return co_await keep->request(std::move(request));
+}
+
+std::size_t HttpsClient::handshakes() const { return impl_->handshakes.load(); }
+
+struct BlockingClient::Impl {
+  explicit Impl(ClientConfig cfg) : client(ioc.get_executor(), std::move(cfg)) {}
+  asio::io_context ioc;
+  HttpsClient client;
+};
+
+BlockingClient::BlockingClient(ClientConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+BlockingClient::~BlockingClient() = default;
+
+ClientResponse BlockingClient::request(ClientRequest request) {
+  auto fut = asio::co_spawn(impl_->ioc, impl_->client.request(std::move(request)), asio::use_future);
+  impl_->ioc.restart();
+  impl_->ioc.run();
+  return fut.get();
+}
+
+std::size_t BlockingClient::handshakes() const { return impl_->client.handshakes(); }
+
+}  // namespace capif::http

@@ -1,0 +1,320 @@
+#include "capif/http/server.hpp"
+
+#include "capif/problem.hpp"
+#include "tls.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+
+#include "capif/http/uri.hpp"
+
+namespace capif::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+namespace {
+constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+using Stream = ssl::stream<tcp::socket>;
+
+// A per-connection deadline: when it fires, pending socket operations are cancelled (not the socket
+// closed) so the session can still answer 408 to a client that is too slow.
+struct Deadline {
+  explicit Deadline(Stream& s) : stream(s), timer(s.get_executor()) {}
+  void arm(std::chrono::milliseconds d) {
+    expired = false;
+    timer.expires_after(d);
+    timer.async_wait([this, alive = alive](beast::error_code ec) {
+      if (ec || !*alive) return;
+      expired = true;
+      beast::error_code ignored;
+      stream.lowest_layer().cancel(ignored);
+    });
+  }
+  void disarm() { timer.cancel(); }
+  ~Deadline() { *alive = false; }
+  Stream& stream;
+  asio::steady_timer timer;
+  bool expired = false;
+  std::shared_ptr<bool> alive = std::make_shared<bool>(true);
+};
+
+Response problem_response(const ApiError& e, const std::string& instance) {
+  return Response::json(e.status(), e.to_problem_json(instance).dump(), kProblemJson);
+}
+
+Request to_request(bhttp::request<bhttp::string_body>& msg) {
+  Request r;
+  r.method = std::string(msg.method_string());
+  r.target = std::string(msg.target());
+  for (const auto& f : msg) {
+    std::string name(f.name_string());
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
+    auto [it, inserted] = r.headers.emplace(name, std::string(f.value()));
+    if (!inserted) it->second += ", " + std::string(f.value());
+  }
+  r.body = std::move(msg.body());
+  return r;
+}
+
+bhttp::response<bhttp::string_body> to_beast(Response&& resp, unsigned version, bool keep_alive) {
+  bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(resp.status), version};
+  out.set(bhttp::field::server, "capif");
+  if (!resp.content_type.empty()) out.set(bhttp::field::content_type, resp.content_type);
+  for (auto& [k, v] : resp.headers) out.insert(k, v);
+  out.body() = std::move(resp.body);
+  out.keep_alive(keep_alive);
+  out.prepare_payload();
+  return out;
+}
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerConfig c, Router r, Authenticator a)
+      : cfg(std::move(c)),
+        router(std::move(r)),
+        authenticate(std::move(a)),
+        ioc(std::max(1, cfg.threads)),
+        ssl_ctx(tls::make_server_context({cfg.cert_chain_pem, cfg.key_pem, cfg.client_ca_pem, cfg.min_tls_version})),
+        acceptor(ioc),
+        signals(ioc) {}
+
+  ServerConfig cfg;
+  Router router;
+  Authenticator authenticate;
+  asio::io_context ioc;
+  ssl::context ssl_ctx;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  std::atomic<std::size_t> connections{0};
+  std::atomic<std::size_t> in_flight{0};
+  std::atomic<bool> stopping{false};
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), nothrow);
+      if (ec) {
+        if (stopping || ec == asio::error::operation_aborted) co_return;
+        spdlog::warn("accept failed: {}", ec.message());
+        continue;
+      }
+      if (connections.load() >= cfg.limits.max_connections) {
+        spdlog::warn("connection limit {} reached; refusing {}", cfg.limits.max_connections,
+                     socket.remote_endpoint(ec).address().to_string());
+        socket.close(ec);
+        continue;
+      }
+      auto ex = socket.get_executor();
+      asio::co_spawn(ex, session(std::move(socket)), [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          spdlog::error("connection ended by an unexpected error: {}", ex.what());
+        }
+      });
+    }
+  }
+
+  asio::awaitable<void> write_and_count(Stream& stream, Deadline& deadline, Response&& resp, unsigned version,
+                                        bool keep_alive, bool& failed) {
+    auto msg = to_beast(std::move(resp), version, keep_alive);
+    deadline.arm(cfg.limits.write_timeout);
+    auto [ec, n] = co_await bhttp::async_write(stream, msg, nothrow);
+    deadline.disarm();
+    failed = static_cast<bool>(ec);
+  }
+
+  asio::awaitable<void> session(tcp::socket socket) {
+    ++connections;
+    struct Release {
+      std::atomic<std::size_t>& n;
+      ~Release() { --n; }
+    } release{connections};
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    std::string remote = socket.remote_endpoint(ignored).address().to_string();
+    Stream stream(std::move(socket), ssl_ctx);
+    Deadline deadline(stream);
+
+    deadline.arm(cfg.limits.handshake_timeout);
+    auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, nothrow);
+    deadline.disarm();
+    if (hec) co_return;
+    TlsInfo tls_info = tls::describe_session(stream.native_handle());
+    tls_info.remote_address = remote;
+
+    beast::flat_buffer buffer;
+    for (;;) {
+      if (buffer.size() == 0) {  // keep-alive: wait for the first byte of the next request
+        deadline.arm(stopping ? std::chrono::milliseconds(1) : cfg.limits.idle_timeout);
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(8192), nothrow);
+        deadline.disarm();
+        if (ec) break;
+        buffer.commit(n);
+      }
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(cfg.limits.header_bytes));
+      parser.body_limit(cfg.limits.body_bytes);
+      deadline.arm(cfg.limits.read_timeout);
+      auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, nothrow);
+      if (!ec && parser.get()[bhttp::field::expect] == "100-continue" && !parser.is_done()) {
+        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, parser.get().version()};
+        auto [wec, wn] = co_await bhttp::async_write(stream, cont, nothrow);
+        ec = wec;
+      }
+      if (!ec && !parser.is_done()) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, nothrow);
+      bool timed_out = deadline.expired;
+      deadline.disarm();
+      if (ec) {
+        std::optional<ApiError> err;
+        if (timed_out)
+          err = ApiError(408, "Request Timeout",
+                         "request not received within " + std::to_string(cfg.limits.read_timeout.count()) + " ms",
+                         "REQUEST_TIMEOUT");
+        else if (ec == bhttp::error::body_limit)
+          err = ApiError(413, "Payload Too Large",
+                         "request body exceeds " + std::to_string(cfg.limits.body_bytes) + " bytes",
+                         "PAYLOAD_TOO_LARGE");
+        else if (ec == bhttp::error::header_limit)
+          err = ApiError(431, "Request Header Fields Too Large",
+                         "request header exceeds " + std::to_string(cfg.limits.header_bytes) + " bytes",
+                         "HEADER_TOO_LARGE");
+        else if (ec != bhttp::error::end_of_stream && ec != asio::error::eof &&
+                 ec != asio::ssl::error::stream_truncated)
+          err = ApiError::bad_request("malformed HTTP request: " + ec.message());
+        if (err) {
+          bool failed = false;
+          co_await write_and_count(stream, deadline, problem_response(*err, ""), 11, false, failed);
+        }
+        break;
+      }
+      auto& msg = parser.get();
+      unsigned version = msg.version();
+      bool keep_alive = msg.keep_alive();
+      ++in_flight;
+      Request req = to_request(msg);
+      Response resp = co_await dispatch(req, tls_info);
+      --in_flight;
+      keep_alive = keep_alive && !stopping;
+      bool failed = false;
+      co_await write_and_count(stream, deadline, std::move(resp), version, keep_alive, failed);
+      if (failed || !keep_alive) break;
+    }
+    deadline.arm(std::chrono::milliseconds(1000));
+    co_await stream.async_shutdown(nothrow);
+    deadline.disarm();
+    stream.lowest_layer().close(ignored);
+  }
+
+  asio::awaitable<Response> dispatch(Request& req, const TlsInfo& tls_info) {
+    std::string instance;
+    try {
+      auto q = req.target.find('?');
+      auto path = percent_decode(std::string_view(req.target).substr(0, q), false);
+      std::optional<QueryParams> query =
+          q == std::string::npos ? QueryParams{} : parse_query(std::string_view(req.target).substr(q + 1));
+      if (!path || !query) throw ApiError::bad_request("malformed percent-encoding in the request target");
+      req.path = std::move(*path);
+      req.query = std::move(*query);
+      instance = req.path;
+      auto found = router.find(req.method, req.path);
+      if (!found.handler) {
+        if (!found.allowed_methods.empty()) {
+          std::string allow;
+          for (const auto& m : found.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
+          auto r = problem_response(ApiError(405, "Method Not Allowed", req.method + " is not allowed here",
+                                             "METHOD_NOT_ALLOWED"),
+                                    instance);
+          co_return std::move(r.with_header("Allow", allow));
+        }
+        throw ApiError::not_found("no resource at " + req.path);
+      }
+      RequestContext ctx{req, tls_info, authenticate(tls_info), std::move(found.params)};
+      const RouteOptions& opts = *found.options;
+      if (opts.auth == ClientAuth::required && !ctx.principal.authenticated()) {
+        if (!tls_info.client_cert_presented)
+          throw ApiError::unauthorized("this operation requires mutual TLS with a certificate issued by the CCF");
+        if (!tls_info.client_cert_verified)
+          throw ApiError::unauthorized("client certificate is not issued by this CCF or is not valid now");
+        throw ApiError::unauthorized("client certificate is not (or no longer) registered at this CCF");
+      }
+      if (ctx.principal.authenticated() && !opts.roles.empty() &&
+          std::find(opts.roles.begin(), opts.roles.end(), ctx.principal.kind) == opts.roles.end()) {
+        std::string roles;
+        for (auto k : opts.roles) roles += (roles.empty() ? "" : " or ") + std::string(to_string(k));
+        throw ApiError::forbidden("this operation is for an " + roles + ", not an " +
+                                  std::string(to_string(ctx.principal.kind)));
+      }
+      co_return co_await (*found.handler)(ctx);
+    } catch (const ApiError& e) {
+      co_return problem_response(e, instance);
+    } catch (const std::exception& e) {
+      spdlog::error("{} {} failed: {}", req.method, req.target, e.what());
+      co_return problem_response(ApiError::internal("internal error"), instance);
+    }
+  }
+
+  void begin_stop() {
+    if (stopping.exchange(true)) return;
+    spdlog::info("shutting down: no new connections, finishing requests in flight");
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    signals.cancel(ignored);
+    asio::co_spawn(ioc, drain(), asio::detached);
+  }
+
+  asio::awaitable<void> drain() {
+    asio::steady_timer t(ioc);
+    for (int i = 0; i < 100 && in_flight.load() > 0; ++i) {
+      t.expires_after(std::chrono::milliseconds(50));
+      co_await t.async_wait(nothrow);
+    }
+    ioc.stop();
+  }
+};
+
+Server::Server(ServerConfig config, Router router, Authenticator authenticator)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(router), std::move(authenticator))) {}
+
+Server::~Server() = default;
+
+std::uint16_t Server::listen() {
+  auto& i = *impl_;
+  tcp::endpoint ep(asio::ip::make_address(i.cfg.address), i.cfg.port);
+  i.acceptor.open(ep.protocol());
+  i.acceptor.set_option(asio::socket_base::reuse_address(true));
+  i.acceptor.bind(ep);
+  i.acceptor.listen(asio::socket_base::max_listen_connections);
+  return i.acceptor.local_endpoint().port();
+}
+
+void Server::run() {
+  auto& i = *impl_;
+  if (i.cfg.handle_signals) {
+    i.signals.add(SIGINT);
+    i.signals.add(SIGTERM);
+    i.signals.async_wait([&i](beast::error_code ec, int) {
+      if (!ec) i.begin_stop();
+    });
+  }
+  asio::co_spawn(i.acceptor.get_executor(), i.accept_loop(), asio::detached);
+  std::vector<std::thread> workers;
+  for (int t = 1; t < std::max(1, i.cfg.threads); ++t) workers.emplace_back([&i] { i.ioc.run(); });
+  i.ioc.run();
+  for (auto& w : workers) w.join();
+}
+
+void Server::stop() {
+  asio::post(impl_->ioc, [this] { impl_->begin_stop(); });
+}
+
+}  // namespace capif::http
