@@ -1,0 +1,28 @@
+#pragma once
+// CAPIF_API_Invoker_Management_API service logic (TS 29.222 clause 5.5): onboarding, update, offboarding.
+#include "capif/model/api_invoker_management.hpp"
+#include "ccf/service/context.hpp"
+
+namespace capif::ccf {
+
+class InvokerManagement {
+ public:
+  explicit InvokerManagement(CcfContext ctx) : ctx_(ctx) {}
+
+  // The caller's onboarding credential is checked by the adapter. Returns the enrolment with the
+  // assigned apiInvokerId, its certificate and the onboarding secret (shown this once).
+  model::APIInvokerEnrolmentDetails onboard(model::APIInvokerEnrolmentDetails in);
+  // PUT: a new CSR in apiInvokerPublicKey renews the certificate; the old one stops working at once.
+  model::APIInvokerEnrolmentDetails update(const Principal& caller, const std::string& id,
+                                           model::APIInvokerEnrolmentDetails in);
+  model::APIInvokerEnrolmentDetails patch(const Principal& caller, const std::string& id,
+                                          const model::APIInvokerEnrolmentDetailsPatch& patch);
+  void offboard(const Principal& caller, const std::string& id);
+
+ private:
+  InvokerRecord own(const Principal& caller, const std::string& id) const;
+  model::APIInvokerEnrolmentDetails replace(InvokerRecord rec, model::APIInvokerEnrolmentDetails in);
+  CcfContext ctx_;
+};
+
+}  // namespace capif::ccf

@@ -1,0 +1,26 @@
+#pragma once
+// What every CCF service needs: configuration, the CCF's key material and the registry.
+#include "capif/config/ccf_config.hpp"
+#include "capif/identity.hpp"
+#include "capif/problem.hpp"
+#include "ccf/ccf_pki.hpp"
+#include "ccf/store/ccf_store.hpp"
+
+#include <string>
+
+namespace capif::ccf {
+
+struct CcfContext {
+  const config::CcfConfig& config;
+  const CcfPki& pki;
+  CcfStore& store;
+
+  std::string location(const std::string& path) const { return config.ccf.api_root + path; }
+};
+
+// Issues a client certificate with CN = id from a CSR; a bad CSR is a 400 naming `pointer`.
+std::string issue_certificate(const CcfContext& ctx, const std::string& csr_pem, const std::string& id,
+                              const std::string& pointer);
+std::string fingerprint_of(const std::string& cert_pem);
+
+}  // namespace capif::ccf
