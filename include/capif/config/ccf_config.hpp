@@ -1,0 +1,57 @@
+#pragma once
+// The capif-ccf configuration file (YAML). Every mapping is strict: unknown keys are errors.
+#include "capif/config/yaml_reader.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace capif::config {
+
+struct CcfConfig {
+  struct Ccf {
+    std::string id;        // required, [A-Za-z0-9._-]{1,64}
+    std::string api_root;  // required https URL (no trailing '/'), used in Location headers
+  } ccf;
+  struct Listen {
+    std::string address = "127.0.0.1";  // IPv4 or IPv6 literal
+    int port = 8443;                    // required; 0 = ephemeral (tests)
+    int threads = 2;
+  } listen;
+  struct Tls {
+    std::vector<std::string> server_names{"localhost"};  // DNS SANs of the server certificate
+    std::vector<std::string> server_ips{"127.0.0.1"};    // IP SANs
+    std::string min_version = "1.2";                     // "1.2" or "1.3"
+  } tls;
+  std::filesystem::path data_dir;  // required; absolute after loading
+  struct Limits {
+    std::int64_t header_bytes = 16384;
+    std::int64_t body_bytes = 1048576;
+    std::int64_t handshake_timeout_ms = 5000;
+    std::int64_t read_timeout_ms = 10000;  // whole request
+    std::int64_t write_timeout_ms = 10000;
+    std::int64_t idle_timeout_ms = 60000;  // keep-alive idle
+    std::int64_t max_connections = 1024;
+  } limits;
+  struct Certificates {
+    int ca_days = 3650;
+    int server_days = 825;
+    int client_days = 365;  // invoker and provider function certificates
+  } certificates;
+  struct Credentials {
+    std::int64_t default_ttl_s = 3600;  // onboarding credentials minted by `capif-ccf credential`
+  } credentials;
+  struct Log {
+    std::string level = "info";  // trace|debug|info|warn|error|off
+    std::filesystem::path file;  // empty = stderr; else absolute after loading
+  } log;
+};
+
+// Throws ConfigError listing every problem of the file.
+CcfConfig load_ccf_config(const std::filesystem::path& file);
+// For the embedded default config and tests: relative paths resolve against base_dir; errors name source.
+CcfConfig ccf_config_from_string(const std::string& yaml, const std::filesystem::path& base_dir,
+                                 const std::string& source = "<config>");
+
+}  // namespace capif::config

@@ -1,0 +1,112 @@
+#include "capif/config/ccf_config.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <regex>
+
+namespace capif::config {
+namespace {
+
+bool is_ip_literal(const std::string& s) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
+}
+
+bool is_dns_name(const std::string& s) {
+  static const std::regex re(
+      R"(^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$)");
+  return s.size() <= 253 && std::regex_match(s, re);
+}
+
+void read_ccf(MapReader m, CcfConfig::Ccf& c) {
+  c.id = m.required_string("id");
+  static const std::regex id_re("^[A-Za-z0-9._-]{1,64}$");
+  if (m.has_scalar("id") && !std::regex_match(c.id, id_re))
+    m.error("id", "must be 1..64 characters of A-Z a-z 0-9 . _ -");
+
+  c.api_root = m.required_string("api_root");
+  // Only scheme://authority[/path]: Location headers are built by appending resource paths.
+  static const std::regex url_re(R"(^https://[^/?#\s@]+(/[^?#\s]*)?$)");
+  if (m.has_scalar("api_root")) {
+    if (!std::regex_match(c.api_root, url_re))
+      m.error("api_root", "must be an https URL without query, fragment or user info");
+    while (!c.api_root.empty() && c.api_root.back() == '/') c.api_root.pop_back();
+  }
+}
+
+void read_listen(MapReader m, CcfConfig::Listen& l) {
+  l.address = m.string("address", l.address);
+  if (!is_ip_literal(l.address)) m.error("address", "must be an IPv4 or IPv6 address");
+  l.port = static_cast<int>(m.required_integer("port", 0, 65535));
+  l.threads = static_cast<int>(m.integer("threads", l.threads, 1, 64));
+}
+
+void read_tls(MapReader m, CcfConfig::Tls& t) {
+  t.server_names = m.string_list("server_names", t.server_names);
+  for (std::size_t i = 0; i < t.server_names.size(); ++i)
+    if (!is_dns_name(t.server_names[i]))
+      m.error("server_names[" + std::to_string(i) + "]", "must be a DNS name");
+  t.server_ips = m.string_list("server_ips", t.server_ips);
+  for (std::size_t i = 0; i < t.server_ips.size(); ++i)
+    if (!is_ip_literal(t.server_ips[i]))
+      m.error("server_ips[" + std::to_string(i) + "]", "must be an IPv4 or IPv6 address");
+  t.min_version = m.string("min_version", t.min_version);
+  if (t.min_version != "1.2" && t.min_version != "1.3") m.error("min_version", "must be \"1.2\" or \"1.3\"");
+}
+
+void read_limits(MapReader m, CcfConfig::Limits& l) {
+  l.header_bytes = m.integer("header_bytes", l.header_bytes, 1024, 1048576);
+  l.body_bytes = m.integer("body_bytes", l.body_bytes, 1024, 67108864);
+  l.handshake_timeout_ms = m.duration_ms("handshake_timeout_ms", l.handshake_timeout_ms, 100, 600000);
+  l.read_timeout_ms = m.duration_ms("read_timeout_ms", l.read_timeout_ms, 100, 3600000);
+  l.write_timeout_ms = m.duration_ms("write_timeout_ms", l.write_timeout_ms, 100, 3600000);
+  l.idle_timeout_ms = m.duration_ms("idle_timeout_ms", l.idle_timeout_ms, 100, 86400000);
+  l.max_connections = m.integer("max_connections", l.max_connections, 1, 1000000);
+}
+
+void read_certificates(MapReader m, CcfConfig::Certificates& c) {
+  c.ca_days = static_cast<int>(m.integer("ca_days", c.ca_days, 1, 36500));
+  c.server_days = static_cast<int>(m.integer("server_days", c.server_days, 1, 3650));
+  c.client_days = static_cast<int>(m.integer("client_days", c.client_days, 1, 3650));
+}
+
+void read_log(MapReader m, CcfConfig::Log& l) {
+  l.level = m.string("level", l.level);
+  static const std::vector<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
+  if (std::find(levels.begin(), levels.end(), l.level) == levels.end())
+    m.error("level", "must be one of trace, debug, info, warn, error, off");
+  l.file = m.path("file", l.file, /*allow_empty=*/true);
+}
+
+CcfConfig read(YamlReader& reader) {
+  CcfConfig cfg;
+  MapReader root = reader.root();
+  // A missing ccf or listen section shows up as "ccf.id: is required" etc., naming the exact keys.
+  read_ccf(root.map("ccf"), cfg.ccf);
+  read_listen(root.map("listen"), cfg.listen);
+  read_tls(root.map("tls"), cfg.tls);
+  cfg.data_dir = root.required_path("data_dir");
+  read_limits(root.map("limits"), cfg.limits);
+  read_certificates(root.map("certificates"), cfg.certificates);
+  cfg.credentials.default_ttl_s =
+      root.map("credentials").integer("default_ttl_s", cfg.credentials.default_ttl_s, 60, 31536000);
+  read_log(root.map("log"), cfg.log);
+  reader.finish();
+  return cfg;
+}
+
+}  // namespace
+
+CcfConfig load_ccf_config(const std::filesystem::path& file) {
+  auto reader = YamlReader::from_file(file);
+  return read(*reader);
+}
+
+CcfConfig ccf_config_from_string(const std::string& yaml, const std::filesystem::path& base_dir,
+                                 const std::string& source) {
+  YamlReader reader(yaml, source, std::filesystem::absolute(base_dir).lexically_normal());
+  return read(reader);
+}
+
+}  // namespace capif::config
