@@ -178,7 +178,7 @@ bool version_has_comm_type(const Version& v, const std::string& ct) {
          });
 }
 
-// Larger is better unless `lower_is_better` (response time).
+// A requested KPI is met only when the AEF advertises it and `better_or_equal` holds.
 template <class T, class F>
 bool kpi_ok(const std::optional<T>& have, const std::optional<T>& want, F better_or_equal) {
   return !want || (have && better_or_equal(*have, *want));
