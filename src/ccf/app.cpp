@@ -1,0 +1,89 @@
+#include "ccf/app.hpp"
+
+#include "capif/http/server.hpp"
+#include "ccf/api/routes.hpp"
+#include "ccf/ccf_pki.hpp"
+#include "ccf/store/ccf_store.hpp"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace capif::ccf {
+
+void setup_logging(const config::CcfConfig& cfg) {
+  std::shared_ptr<spdlog::logger> logger =
+      cfg.log.file.empty() ? spdlog::stderr_color_mt("capif-ccf")
+                           : spdlog::basic_logger_mt("capif-ccf", cfg.log.file.string());
+  logger->set_level(spdlog::level::from_str(cfg.log.level));
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+struct CcfApp::Impl {
+  explicit Impl(config::CcfConfig c)
+      : cfg(std::move(c)),
+        pki(CcfPki::load_or_create(cfg)),
+        store(cfg.data_dir / "ccf.db"),
+        ctx{cfg, pki, store},
+        server(server_config(), routes(), authenticator()) {}
+
+  http::ServerConfig server_config() const {
+    http::ServerConfig s;
+    s.address = cfg.listen.address;
+    s.port = static_cast<std::uint16_t>(cfg.listen.port);
+    s.threads = cfg.listen.threads;
+    s.cert_chain_pem = pki.server_cert_pem;
+    s.key_pem = pki.server_key_pem;
+    s.client_ca_pem = pki.ca.cert_pem();
+    s.min_tls_version = cfg.tls.min_version;
+    s.limits.header_bytes = static_cast<std::size_t>(cfg.limits.header_bytes);
+    s.limits.body_bytes = static_cast<std::size_t>(cfg.limits.body_bytes);
+    s.limits.handshake_timeout = std::chrono::milliseconds(cfg.limits.handshake_timeout_ms);
+    s.limits.read_timeout = std::chrono::milliseconds(cfg.limits.read_timeout_ms);
+    s.limits.write_timeout = std::chrono::milliseconds(cfg.limits.write_timeout_ms);
+    s.limits.idle_timeout = std::chrono::milliseconds(cfg.limits.idle_timeout_ms);
+    s.limits.max_connections = static_cast<std::size_t>(cfg.limits.max_connections);
+    return s;
+  }
+
+  http::Router routes() {
+    http::Router r;
+    api::add_invoker_management_routes(r, ctx);
+    api::add_provider_management_routes(r, ctx);
+    api::add_publish_routes(r, ctx);
+    api::add_discover_routes(r, ctx);
+    const std::string id = cfg.ccf.id;
+    r.add(
+        "GET", "/healthz",
+        [id](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
+          co_return http::Response::json(200, nlohmann::json{{"status", "ok"}, {"ccfId", id}}.dump());
+        },
+        {http::ClientAuth::optional, {}});
+    return r;
+  }
+
+  // The principal is whoever the store says owns this exact certificate, and its CN must agree.
+  http::Authenticator authenticator() {
+    return [this](const http::TlsInfo& tls) -> Principal {
+      if (!tls.client_cert_verified) return {};
+      auto p = store.principal_for(tls.client_fingerprint);
+      if (!p || p->id != tls.client_cn) return {};
+      return *p;
+    };
+  }
+
+  config::CcfConfig cfg;
+  CcfPki pki;
+  CcfStore store;
+  CcfContext ctx;
+  http::Server server;
+};
+
+CcfApp::CcfApp(config::CcfConfig cfg) : impl_(std::make_unique<Impl>(std::move(cfg))) {}
+CcfApp::~CcfApp() = default;
+std::uint16_t CcfApp::listen() { return impl_->server.listen(); }
+void CcfApp::run() { impl_->server.run(); }
+void CcfApp::stop() { impl_->server.stop(); }
+
+}  // namespace capif::ccf
