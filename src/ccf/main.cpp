@@ -31,12 +31,13 @@ data_dir: ./data/ccf
 constexpr const char* kUsage = R"(usage:
   capif-ccf [--config FILE]                 run the CCF (creates its CA, server certificate and
                                             token-signing key in data_dir on first start)
-  capif-ccf init --config FILE              only create the key material (idempotent)
-  capif-ccf credential --config FILE --role invoker|provider [--ttl SECONDS]
+  capif-ccf init [--config FILE]            only create the key material (idempotent)
+  capif-ccf credential [--config FILE] --role invoker|provider [--ttl SECONDS]
                                             print an onboarding credential (JWT) for Authorization: Bearer
-  capif-ccf ca-cert --config FILE           print the CA certificate clients must trust
+  capif-ccf ca-cert [--config FILE]         print the CA certificate clients must trust
   capif-ccf --version
-Without --config the embedded default configuration is used (127.0.0.1:8443, data in ./data/ccf).
+Without --config the embedded default configuration is used (id "ccf", 127.0.0.1:8443, data in
+./data/ccf relative to the current directory).
 )";
 
 struct Args {
@@ -115,10 +116,6 @@ int main(int argc, char** argv) {
     if (args->command == "run") return run(*args);
     if (args->command != "init" && args->command != "credential" && args->command != "ca-cert") {
       std::cerr << "capif-ccf: unknown command " << args->command << "\n" << kUsage;
-      return 2;
-    }
-    if (!args->config) {
-      std::cerr << "capif-ccf " << args->command << ": --config FILE is required\n";
       return 2;
     }
     auto cfg = load(*args);
