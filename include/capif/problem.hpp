@@ -9,7 +9,7 @@
 namespace capif {
 
 struct InvalidParam {
-  std::string param;   // JSON pointer into the body (e.g. "/aefProfiles/0/aefId"), or a header/query name
+  std::string param;  // JSON pointer into the body (e.g. "/aefProfiles/0/aefId"), or a header/query name
   std::string reason;
 };
 using InvalidParams = std::vector<InvalidParam>;
@@ -20,7 +20,8 @@ class ApiError : public std::runtime_error {
   ApiError(int status, std::string title, std::string detail, std::string cause = {},
            InvalidParams params = {});
 
-  static ApiError bad_request(std::string detail, InvalidParams params = {}, std::string cause = "INVALID_MSG_FORMAT");
+  static ApiError bad_request(std::string detail, InvalidParams params = {},
+                              std::string cause = "INVALID_MSG_FORMAT");
   static ApiError unauthorized(std::string detail);
   static ApiError forbidden(std::string detail);
   static ApiError not_found(std::string detail);

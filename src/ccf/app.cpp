@@ -12,9 +12,9 @@
 namespace capif::ccf {
 
 void setup_logging(const config::CcfConfig& cfg) {
-  std::shared_ptr<spdlog::logger> logger =
-      cfg.log.file.empty() ? spdlog::stderr_color_mt("capif-ccf")
-                           : spdlog::basic_logger_mt("capif-ccf", cfg.log.file.string());
+  std::shared_ptr<spdlog::logger> logger = cfg.log.file.empty()
+                                               ? spdlog::stderr_color_mt("capif-ccf")
+                                               : spdlog::basic_logger_mt("capif-ccf", cfg.log.file.string());
   logger->set_level(spdlog::level::from_str(cfg.log.level));
   logger->flush_on(spdlog::level::info);
   spdlog::set_default_logger(logger);
@@ -54,12 +54,11 @@ struct CcfApp::Impl {
     api::add_publish_routes(r, ctx);
     api::add_discover_routes(r, ctx);
     const std::string id = cfg.ccf.id;
-    r.add(
-        "GET", "/healthz",
-        [id](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
-          co_return http::Response::json(200, nlohmann::json{{"status", "ok"}, {"ccfId", id}}.dump());
-        },
-        {http::ClientAuth::optional, {}});
+    r.add("GET", "/healthz",
+          [id](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
+            co_return http::Response::json(200, nlohmann::json{{"status", "ok"}, {"ccfId", id}}.dump());
+          },
+          {http::ClientAuth::optional, {}});
     return r;
   }
 
@@ -82,8 +81,14 @@ struct CcfApp::Impl {
 
 CcfApp::CcfApp(config::CcfConfig cfg) : impl_(std::make_unique<Impl>(std::move(cfg))) {}
 CcfApp::~CcfApp() = default;
-std::uint16_t CcfApp::listen() { return impl_->server.listen(); }
-void CcfApp::run() { impl_->server.run(); }
-void CcfApp::stop() { impl_->server.stop(); }
+std::uint16_t CcfApp::listen() {
+  return impl_->server.listen();
+}
+void CcfApp::run() {
+  impl_->server.run();
+}
+void CcfApp::stop() {
+  impl_->server.stop();
+}
 
 }  // namespace capif::ccf

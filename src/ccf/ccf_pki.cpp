@@ -19,7 +19,8 @@ CcfPki CcfPki::load_or_create(const config::CcfConfig& cfg, bool* created) {
 
   CcfPki pki{crypto::CertificateAuthority::create("placeholder", 1)};
   if (fs::exists(path("ca.crt")) && fs::exists(path("ca.key"))) {
-    pki.ca = crypto::CertificateAuthority::load(crypto::read_file(path("ca.crt")), crypto::read_file(path("ca.key")));
+    pki.ca = crypto::CertificateAuthority::load(crypto::read_file(path("ca.crt")),
+                                                crypto::read_file(path("ca.key")));
   } else {
     pki.ca = crypto::CertificateAuthority::create(cfg.ccf.id + " CAPIF root CA", cfg.certificates.ca_days);
     crypto::write_file_atomic(path("ca.key"), pki.ca.key_pem(), true);

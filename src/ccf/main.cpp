@@ -79,7 +79,8 @@ std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
 
 CcfConfig load(const Args& a) {
   if (a.config) return capif::config::load_ccf_config(*a.config);
-  return capif::config::ccf_config_from_string(kDefaultConfig, std::filesystem::current_path(), "<embedded default>");
+  return capif::config::ccf_config_from_string(kDefaultConfig, std::filesystem::current_path(),
+                                               "<embedded default>");
 }
 
 int run(const Args& a) {
@@ -88,7 +89,8 @@ int run(const Args& a) {
   capif::ccf::CcfApp app(cfg);
   auto port = app.listen();
   std::cout << "capif-ccf " << cfg.ccf.id << " listening on https://" << cfg.listen.address << ":" << port
-            << "\n  API root:        " << cfg.ccf.api_root << "\n  trust this CA:   " << (cfg.data_dir / "ca.crt").string()
+            << "\n  API root:        " << cfg.ccf.api_root
+            << "\n  trust this CA:   " << (cfg.data_dir / "ca.crt").string()
             << "\n  onboarding JWT:  capif-ccf credential" << (a.config ? " --config " + *a.config : "")
             << " --role invoker|provider" << std::endl;
   app.run();
@@ -123,7 +125,8 @@ int main(int argc, char** argv) {
     bool created = false;
     auto pki = capif::ccf::CcfPki::load_or_create(cfg, &created);
     if (args->command == "init") {
-      std::cout << (created ? "created" : "already present") << ": key material in " << cfg.data_dir.string() << "\n";
+      std::cout << (created ? "created" : "already present") << ": key material in " << cfg.data_dir.string()
+                << "\n";
     } else if (args->command == "ca-cert") {
       std::cout << pki.ca.cert_pem();
     } else {

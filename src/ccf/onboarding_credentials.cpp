@@ -18,8 +18,8 @@ std::int64_t now_unix() {
 std::string mint_onboarding_credential(const CcfPki& pki, const std::string& ccf_id, std::string_view role,
                                        std::int64_t ttl_seconds) {
   const auto now = now_unix();
-  nlohmann::json claims{{"iss", ccf_id},       {"aud", kAudience},        {"capif_role", role},
-                        {"iat", now},          {"exp", now + ttl_seconds}, {"jti", crypto::random_token(16)}};
+  nlohmann::json claims{{"iss", ccf_id}, {"aud", kAudience},         {"capif_role", role},
+                        {"iat", now},    {"exp", now + ttl_seconds}, {"jti", crypto::random_token(16)}};
   return crypto::jws_sign_es256(claims, pki.signing_key_pem, pki.signing_kid);
 }
 

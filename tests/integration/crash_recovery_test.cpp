@@ -31,7 +31,8 @@ TEST(CrashRecovery, AcknowledgedWritesSurviveKill9) {
       if (i % 5 == 0) {
         Invoker inv;
         inv.key_pem = capif::crypto::generate_ec_key_pem();
-        auto o = send_json(*anon, "POST", invokers_url(ccf), onboarding_body(capif::crypto::make_csr_pem(inv.key_pem, "x")),
+        auto o = send_json(*anon, "POST", invokers_url(ccf),
+                           onboarding_body(capif::crypto::make_csr_pem(inv.key_pem, "x")),
                            {{"Authorization", "Bearer " + credential}});
         if (o.status != 201) break;
         inv.enrolment = body_json(o);

@@ -115,7 +115,8 @@ TEST(Lifecycle, CertificateRenewalReplacesTheOldCertificate) {
   Invoker inv = onboard_invoker(ccf);
   const std::string new_key = capif::crypto::generate_ec_key_pem();
   auto enrolment = inv.enrolment;
-  enrolment["onboardingInformation"] = {{"apiInvokerPublicKey", capif::crypto::make_csr_pem(new_key, "renewed")}};
+  enrolment["onboardingInformation"] = {
+      {"apiInvokerPublicKey", capif::crypto::make_csr_pem(new_key, "renewed")}};
   auto r = send_json(*inv.client, "PUT", invokers_url(ccf) + "/" + inv.id, enrolment);
   ASSERT_EQ(r.status, 200) << r.body;
   const std::string new_cert = body_json(r)["onboardingInformation"]["apiInvokerCertificate"];
@@ -125,7 +126,8 @@ TEST(Lifecycle, CertificateRenewalReplacesTheOldCertificate) {
   auto renewed = make_client(ccf, new_cert, new_key);
   EXPECT_EQ(send(*renewed, "GET", discover_url(ccf, inv.id)).status, 200);
   auto old_conn = make_client(ccf, inv.cert_pem, inv.key_pem);
-  EXPECT_EQ(send(*old_conn, "GET", discover_url(ccf, inv.id)).status, 401) << "the old certificate is revoked";
+  EXPECT_EQ(send(*old_conn, "GET", discover_url(ccf, inv.id)).status, 401)
+      << "the old certificate is revoked";
 }
 
 TEST(Lifecycle, ProviderUpdateAndDeregistration) {
@@ -167,7 +169,8 @@ TEST(Lifecycle, RegistrationCredentialInRegSecAndPartialFailure) {
   ccf.start();
   auto anon = make_client(ccf);
   const std::string key = capif::crypto::generate_ec_key_pem();
-  auto body = registration_body(capif::crypto::make_csr_pem(key, "a"), "not a CSR", capif::crypto::make_csr_pem(key, "c"));
+  auto body = registration_body(capif::crypto::make_csr_pem(key, "a"), "not a CSR",
+                                capif::crypto::make_csr_pem(key, "c"));
   body["regSec"] = ccf.credential("provider");
   auto r = send_json(*anon, "POST", registrations_url(ccf), body);
   ASSERT_EQ(r.status, 201) << r.body;
@@ -190,7 +193,8 @@ TEST(Lifecycle, OperatorCommands) {
   EXPECT_NE(out.find("already present"), std::string::npos) << "init is idempotent";
   for (const char* key : {"ca.key", "server.key", "token-signing.key"}) {
     auto perms = std::filesystem::status(ccf.dir() / "data" / key).permissions();
-    EXPECT_EQ(perms & std::filesystem::perms::all, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)
+    EXPECT_EQ(perms & std::filesystem::perms::all,
+              std::filesystem::perms::owner_read | std::filesystem::perms::owner_write)
         << key;
   }
   out = ccf.run_command("ca-cert", &status);

@@ -58,9 +58,11 @@ Invoker onboard_invoker(const CcfProcess& ccf) {
   Invoker inv;
   inv.key_pem = crypto::generate_ec_key_pem();
   auto anon = make_client(ccf);
-  auto r = send_json(*anon, "POST", invokers_url(ccf), onboarding_body(crypto::make_csr_pem(inv.key_pem, "invoker")),
+  auto r = send_json(*anon, "POST", invokers_url(ccf),
+                     onboarding_body(crypto::make_csr_pem(inv.key_pem, "invoker")),
                      {{"Authorization", "Bearer " + ccf.credential("invoker")}});
-  if (r.status != 201) throw std::runtime_error("onboarding failed: " + std::to_string(r.status) + " " + r.body + r.error);
+  if (r.status != 201)
+    throw std::runtime_error("onboarding failed: " + std::to_string(r.status) + " " + r.body + r.error);
   inv.enrolment = body_json(r);
   inv.id = inv.enrolment.at("apiInvokerId");
   inv.cert_pem = inv.enrolment.at("onboardingInformation").at("apiInvokerCertificate");
@@ -71,7 +73,9 @@ Invoker onboard_invoker(const CcfProcess& ccf) {
 
 json registration_body(const std::string& amf_csr, const std::string& apf_csr, const std::string& aef_csr) {
   auto fn = [](const std::string& role, const std::string& csr) {
-    return json{{"apiProvFuncRole", role}, {"regInfo", {{"apiProvPubKey", csr}}}, {"apiProvFuncInfo", role + " of test"}};
+    return json{{"apiProvFuncRole", role},
+                {"regInfo", {{"apiProvPubKey", csr}}},
+                {"apiProvFuncInfo", role + " of test"}};
   };
   return {{"regSec", "see Authorization"},
           {"apiProvDomInfo", "test provider"},
@@ -82,11 +86,13 @@ Provider register_provider(const CcfProcess& ccf) {
   Provider p;
   for (Identity* id : {&p.amf, &p.apf, &p.aef}) id->key_pem = crypto::generate_ec_key_pem();
   auto anon = make_client(ccf);
-  auto body = registration_body(crypto::make_csr_pem(p.amf.key_pem, "amf"), crypto::make_csr_pem(p.apf.key_pem, "apf"),
+  auto body = registration_body(crypto::make_csr_pem(p.amf.key_pem, "amf"),
+                                crypto::make_csr_pem(p.apf.key_pem, "apf"),
                                 crypto::make_csr_pem(p.aef.key_pem, "aef"));
   auto r = send_json(*anon, "POST", registrations_url(ccf), body,
                      {{"Authorization", "Bearer " + ccf.credential("provider")}});
-  if (r.status != 201) throw std::runtime_error("registration failed: " + std::to_string(r.status) + " " + r.body);
+  if (r.status != 201)
+    throw std::runtime_error("registration failed: " + std::to_string(r.status) + " " + r.body);
   p.registration = body_json(r);
   p.dom_id = p.registration.at("apiProvDomId");
   for (const auto& f : p.registration.at("apiProvFuncs")) {
@@ -100,26 +106,29 @@ Provider register_provider(const CcfProcess& ccf) {
 }
 
 json service_api_body(const std::string& api_name, const std::string& aef_id) {
-  return {{"apiName", api_name},
-          {"description", "test API " + api_name},
-          {"aefProfiles",
-           json::array({{{"aefId", aef_id},
-                         {"versions", json::array({{{"apiVersion", "v1"},
-                                                    {"resources", json::array({{{"resourceName", "items"},
-                                                                                 {"commType", "REQUEST_RESPONSE"},
-                                                                                 {"uri", "/items"},
-                                                                                 {"operations", {"GET", "POST"}}}})}}})},
-                         {"protocol", "HTTP_1_1"},
-                         {"dataFormat", "JSON"},
-                         {"securityMethods", {"PKI", "OAUTH"}},
-                         {"interfaceDescriptions",
-                          json::array({{{"ipv4Addr", "127.0.0.1"}, {"port", 9443}, {"apiPrefix", "/" + api_name}}})}}})},
-          {"shareableInfo", {{"isShareable", false}}}};
+  return {
+      {"apiName", api_name},
+      {"description", "test API " + api_name},
+      {"aefProfiles",
+       json::array(
+           {{{"aefId", aef_id},
+             {"versions", json::array({{{"apiVersion", "v1"},
+                                        {"resources", json::array({{{"resourceName", "items"},
+                                                                    {"commType", "REQUEST_RESPONSE"},
+                                                                    {"uri", "/items"},
+                                                                    {"operations", {"GET", "POST"}}}})}}})},
+             {"protocol", "HTTP_1_1"},
+             {"dataFormat", "JSON"},
+             {"securityMethods", {"PKI", "OAUTH"}},
+             {"interfaceDescriptions",
+              json::array({{{"ipv4Addr", "127.0.0.1"}, {"port", 9443}, {"apiPrefix", "/" + api_name}}})}}})},
+      {"shareableInfo", {{"isShareable", false}}}};
 }
 
 json publish(const CcfProcess& ccf, Provider& provider, const json& api) {
   auto r = send_json(*provider.apf.client, "POST", published_url(ccf, provider.apf.id), api);
-  if (r.status != 201) throw std::runtime_error("publish failed: " + std::to_string(r.status) + " " + r.body + r.error);
+  if (r.status != 201)
+    throw std::runtime_error("publish failed: " + std::to_string(r.status) + " " + r.body + r.error);
   return body_json(r);
 }
 

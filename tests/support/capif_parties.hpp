@@ -55,6 +55,7 @@ json publish(const CcfProcess& ccf, Provider& provider, const json& api);
 std::string invokers_url(const CcfProcess& ccf);
 std::string registrations_url(const CcfProcess& ccf);
 std::string published_url(const CcfProcess& ccf, const std::string& apf_id);
-std::string discover_url(const CcfProcess& ccf, const std::string& invoker_id, const std::string& extra_query = {});
+std::string discover_url(const CcfProcess& ccf, const std::string& invoker_id,
+                         const std::string& extra_query = {});
 
 }  // namespace capif::testing

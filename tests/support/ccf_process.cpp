@@ -57,8 +57,10 @@ CcfProcess::CcfProcess(CcfOptions options) : options_(std::move(options)) {
   fs::create_directories(dir_);
   port_ = free_port();
   std::ofstream cfg(config_file());
-  cfg << "ccf:\n  id: " << options_.id << "\n  api_root: " << api_root() << "\nlisten:\n  address: 127.0.0.1\n"
-      << "  port: " << port_ << "\n  threads: " << options_.threads << "\ndata_dir: data\nlog:\n  level: warn\n"
+  cfg << "ccf:\n  id: " << options_.id << "\n  api_root: " << api_root()
+      << "\nlisten:\n  address: 127.0.0.1\n"
+      << "  port: " << port_ << "\n  threads: " << options_.threads
+      << "\ndata_dir: data\nlog:\n  level: warn\n"
       << "  file: ccf.log\n"
       << options_.extra_yaml;
 }
@@ -69,7 +71,9 @@ CcfProcess::~CcfProcess() {
   if (!std::getenv("CAPIF_KEEP_TEST_DIRS")) fs::remove_all(dir_, ec);
 }
 
-std::string CcfProcess::api_root() const { return "https://127.0.0.1:" + std::to_string(port_); }
+std::string CcfProcess::api_root() const {
+  return "https://127.0.0.1:" + std::to_string(port_);
+}
 
 void CcfProcess::start() {
   const std::string bin = ccf_binary().string(), cfg = config_file().string();
@@ -116,10 +120,13 @@ void CcfProcess::kill9() {
   pid_ = -1;
 }
 
-std::string CcfProcess::ca_pem() const { return crypto::read_file(dir_ / "data" / "ca.crt"); }
+std::string CcfProcess::ca_pem() const {
+  return crypto::read_file(dir_ / "data" / "ca.crt");
+}
 
 std::string CcfProcess::run_command(const std::string& args, int* status) const {
-  const std::string cmd = ccf_binary().string() + " " + args + " --config " + config_file().string() + " 2>/dev/null";
+  const std::string cmd =
+      ccf_binary().string() + " " + args + " --config " + config_file().string() + " 2>/dev/null";
   FILE* p = ::popen(cmd.c_str(), "r");
   if (!p) throw std::runtime_error("cannot run " + cmd);
   std::string out;
@@ -132,7 +139,8 @@ std::string CcfProcess::run_command(const std::string& args, int* status) const 
 
 std::string CcfProcess::credential(const std::string& role, int ttl_seconds) const {
   int status = 0;
-  std::string out = run_command("credential --role " + role + " --ttl " + std::to_string(ttl_seconds), &status);
+  std::string out =
+      run_command("credential --role " + role + " --ttl " + std::to_string(ttl_seconds), &status);
   if (status != 0) throw std::runtime_error("capif-ccf credential failed");
   while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
   return out;

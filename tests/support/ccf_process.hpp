@@ -19,9 +19,9 @@ class CcfProcess {
   explicit CcfProcess(CcfOptions options = {});
   ~CcfProcess();  // SIGTERM, then waits; removes the data directory
 
-  void start();           // returns once the CCF answers on its port
-  int terminate();        // SIGTERM and wait; returns the exit status
-  void kill9();           // SIGKILL and wait
+  void start();     // returns once the CCF answers on its port
+  int terminate();  // SIGTERM and wait; returns the exit status
+  void kill9();     // SIGKILL and wait
   bool running() const { return pid_ > 0; }
 
   std::uint16_t port() const { return port_; }

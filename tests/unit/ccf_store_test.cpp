@@ -11,7 +11,8 @@ using namespace capif::ccf;
 
 namespace {
 struct TempDb {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("capif-store-" + crypto::random_id(""));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("capif-store-" + crypto::random_id(""));
   TempDb() { std::filesystem::create_directories(dir); }
   ~TempDb() { std::filesystem::remove_all(dir); }
   std::filesystem::path file() const { return dir / "ccf.db"; }
@@ -38,7 +39,8 @@ ProviderFunction function(const std::string& id, model::ApiProviderFuncRole role
   return f;
 }
 
-ServiceApiRecord api(const std::string& id, const std::string& apf, const std::string& name, const std::string& aef) {
+ServiceApiRecord api(const std::string& id, const std::string& apf, const std::string& name,
+                     const std::string& aef) {
   ServiceApiRecord r;
   r.apf_id = apf;
   r.api.apiId = id;
@@ -52,7 +54,8 @@ ServiceApiRecord api(const std::string& id, const std::string& apf, const std::s
   return r;
 }
 
-std::vector<std::string> ids(const CcfStore& s, std::optional<std::string> name, std::optional<std::string> aef) {
+std::vector<std::string> ids(const CcfStore& s, std::optional<std::string> name,
+                             std::optional<std::string> aef) {
   std::vector<std::string> out;
   s.for_each_api(name, aef, [&](const ServiceApiRecord& r) { out.push_back(*r.api.apiId); });
   std::sort(out.begin(), out.end());

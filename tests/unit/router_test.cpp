@@ -37,8 +37,9 @@ TEST(Router, ReportsAllowedMethodsWhenOnlyTheMethodDiffers) {
 TEST(Router, RejectsNearMisses) {
   Router r;
   r.add("GET", "/service-apis/v1/allServiceAPIs", noop());
-  for (const char* p : {"/service-apis/v1/allServiceAPIs/", "/service-apis/v1", "//service-apis/v1/allServiceAPIs",
-                        "/service-apis/v1/allServiceAPIs/x", "service-apis/v1/allServiceAPIs", ""}) {
+  for (const char* p :
+       {"/service-apis/v1/allServiceAPIs/", "/service-apis/v1", "//service-apis/v1/allServiceAPIs",
+        "/service-apis/v1/allServiceAPIs/x", "service-apis/v1/allServiceAPIs", ""}) {
     auto f = r.find("GET", p);
     EXPECT_EQ(f.handler, nullptr) << p;
     EXPECT_TRUE(f.allowed_methods.empty()) << p;

@@ -15,8 +15,8 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;  // percen
 
 struct Request {
   std::string method;
-  std::string target;                         // as received: path + query
-  std::string path;                           // percent-decoded path, no query
+  std::string target;  // as received: path + query
+  std::string path;    // percent-decoded path, no query
   QueryParams query;
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
@@ -40,12 +40,12 @@ struct Response {
 
 // Facts about the TLS connection a request arrived on.
 struct TlsInfo {
-  std::string version;            // "TLSv1.2" / "TLSv1.3"
+  std::string version;  // "TLSv1.2" / "TLSv1.3"
   std::string cipher;
   bool client_cert_presented = false;
   bool client_cert_verified = false;  // chained to the server's trust anchors and currently valid
   std::string client_cn;
-  std::string client_fingerprint;     // sha256 of the DER, lower-case hex
+  std::string client_fingerprint;  // sha256 of the DER, lower-case hex
   std::string remote_address;
 };
 

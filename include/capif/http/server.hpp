@@ -14,9 +14,9 @@ struct ServerLimits {
   std::size_t header_bytes = 16 * 1024;
   std::size_t body_bytes = 1024 * 1024;
   std::chrono::milliseconds handshake_timeout{5000};
-  std::chrono::milliseconds read_timeout{10000};   // from the first byte to the end of a request
+  std::chrono::milliseconds read_timeout{10000};  // from the first byte to the end of a request
   std::chrono::milliseconds write_timeout{10000};
-  std::chrono::milliseconds idle_timeout{60000};   // keep-alive wait for the next request
+  std::chrono::milliseconds idle_timeout{60000};  // keep-alive wait for the next request
   std::size_t max_connections = 1024;
 };
 
@@ -26,7 +26,7 @@ struct ServerConfig {
   int threads = 2;
   std::string cert_chain_pem;  // server certificate (+ intermediates)
   std::string key_pem;
-  std::string client_ca_pem;   // trust anchors for client certificates
+  std::string client_ca_pem;  // trust anchors for client certificates
   std::string min_tls_version = "1.2";
   ServerLimits limits;
   bool handle_signals = true;  // stop on SIGTERM/SIGINT

@@ -32,7 +32,8 @@ void add_invoker_management_routes(http::Router& router, const CcfContext& ctx) 
       "PUT", std::string(kBase) + "/{onboardingId}",
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
         auto in = model_body<model::APIInvokerEnrolmentDetails>(rc.request, kJson, kSchema);
-        co_return json_response(200, model::to_json(svc->update(rc.principal, rc.param("onboardingId"), std::move(in))));
+        co_return json_response(
+            200, model::to_json(svc->update(rc.principal, rc.param("onboardingId"), std::move(in))));
       },
       invoker);
 
@@ -41,7 +42,8 @@ void add_invoker_management_routes(http::Router& router, const CcfContext& ctx) 
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
         auto patch = model_body<model::APIInvokerEnrolmentDetailsPatch>(rc.request, kMergePatch,
                                                                         "APIInvokerEnrolmentDetailsPatch");
-        co_return json_response(200, model::to_json(svc->patch(rc.principal, rc.param("onboardingId"), patch)));
+        co_return json_response(200,
+                                model::to_json(svc->patch(rc.principal, rc.param("onboardingId"), patch)));
       },
       invoker);
 

@@ -15,24 +15,25 @@ void add_provider_management_routes(http::Router& router, const CcfContext& ctx)
   const http::RouteOptions amf{http::ClientAuth::required, {PrincipalKind::amf}};
 
   // Registration runs over server-authenticated TLS; the credential is the Bearer token or regSec.
-  router.add(
-      "POST", kBase,
-      [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        std::string storage;
-        const std::string* bearer = bearer_token(rc.request.header("authorization"), storage);
-        if (bearer) verify_onboarding_credential(ctx.pki, ctx.config.ccf.id, bearer, "provider");
-        auto in = model_body<model::APIProviderEnrolmentDetails>(rc.request, kJson, kSchema);
-        if (!bearer) verify_onboarding_credential(ctx.pki, ctx.config.ccf.id, &in.regSec, "provider");
-        auto out = svc->register_provider(std::move(in));
-        co_return created(model::to_json(out), ctx.location(std::string(kBase) + "/" + *out.apiProvDomId));
-      },
-      {http::ClientAuth::optional, {}});
+  router.add("POST", kBase,
+             [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
+               std::string storage;
+               const std::string* bearer = bearer_token(rc.request.header("authorization"), storage);
+               if (bearer) verify_onboarding_credential(ctx.pki, ctx.config.ccf.id, bearer, "provider");
+               auto in = model_body<model::APIProviderEnrolmentDetails>(rc.request, kJson, kSchema);
+               if (!bearer) verify_onboarding_credential(ctx.pki, ctx.config.ccf.id, &in.regSec, "provider");
+               auto out = svc->register_provider(std::move(in));
+               co_return created(model::to_json(out),
+                                 ctx.location(std::string(kBase) + "/" + *out.apiProvDomId));
+             },
+             {http::ClientAuth::optional, {}});
 
   router.add(
       "PUT", std::string(kBase) + "/{registrationId}",
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
         auto in = model_body<model::APIProviderEnrolmentDetails>(rc.request, kJson, kSchema);
-        co_return json_response(200, model::to_json(svc->update(rc.principal, rc.param("registrationId"), std::move(in))));
+        co_return json_response(
+            200, model::to_json(svc->update(rc.principal, rc.param("registrationId"), std::move(in))));
       },
       amf);
 
@@ -41,7 +42,8 @@ void add_provider_management_routes(http::Router& router, const CcfContext& ctx)
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
         auto patch = model_body<model::APIProviderEnrolmentDetailsPatch>(rc.request, kMergePatch,
                                                                          "APIProviderEnrolmentDetailsPatch");
-        co_return json_response(200, model::to_json(svc->patch(rc.principal, rc.param("registrationId"), patch)));
+        co_return json_response(200,
+                                model::to_json(svc->patch(rc.principal, rc.param("registrationId"), patch)));
       },
       amf);
 

@@ -8,15 +8,14 @@ namespace capif::ccf::api {
 
 void add_discover_routes(http::Router& router, const CcfContext& ctx) {
   auto svc = std::make_shared<DiscoverService>(ctx);
-  router.add(
-      "GET", "/service-apis/v1/allServiceAPIs",
-      [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        InvalidParams errs;
-        auto query = model::parse_discover_query(rc.request.query, errs);
-        if (!query) throw ApiError::bad_request("invalid discovery query", errs);
-        co_return http::Response::json(200, svc->discover(rc.principal, *query));
-      },
-      {http::ClientAuth::required, {PrincipalKind::invoker}});
+  router.add("GET", "/service-apis/v1/allServiceAPIs",
+             [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
+               InvalidParams errs;
+               auto query = model::parse_discover_query(rc.request.query, errs);
+               if (!query) throw ApiError::bad_request("invalid discovery query", errs);
+               co_return http::Response::json(200, svc->discover(rc.principal, *query));
+             },
+             {http::ClientAuth::required, {PrincipalKind::invoker}});
 }
 
 }  // namespace capif::ccf::api

@@ -11,7 +11,8 @@ constexpr const char* kPublicKeyPtr = "/onboardingInformation/apiInvokerPublicKe
 
 model::APIInvokerEnrolmentDetails InvokerManagement::onboard(model::APIInvokerEnrolmentDetails in) {
   if (in.apiInvokerId)
-    throw ApiError::bad_request("apiInvokerId is assigned by the CCF", {{"/apiInvokerId", "must not be present"}});
+    throw ApiError::bad_request("apiInvokerId is assigned by the CCF",
+                                {{"/apiInvokerId", "must not be present"}});
   const std::string id = crypto::random_id("INV");
   InvokerRecord rec;
   rec.details = std::move(in);
@@ -64,8 +65,8 @@ model::APIInvokerEnrolmentDetails InvokerManagement::update(const Principal& cal
   return replace(own(caller, id), std::move(in));
 }
 
-model::APIInvokerEnrolmentDetails InvokerManagement::patch(const Principal& caller, const std::string& id,
-                                                           const model::APIInvokerEnrolmentDetailsPatch& patch) {
+model::APIInvokerEnrolmentDetails InvokerManagement::patch(
+    const Principal& caller, const std::string& id, const model::APIInvokerEnrolmentDetailsPatch& patch) {
   auto rec = own(caller, id);
   InvalidParams errs;
   auto merged = model::apply_patch(rec.details, patch, errs);

@@ -33,9 +33,10 @@ model::APIProviderEnrolmentDetails ProviderManagement::apply(const ProviderDomai
         throw ApiError::bad_request("apiProvFuncId is assigned by the CCF",
                                     {{ptr + "/apiProvFuncId", "is not a function of this provider domain"}});
       if (old->details.apiProvFuncRole != f.apiProvFuncRole)
-        throw ApiError::bad_request("a provider function cannot change its role",
-                                    {{ptr + "/apiProvFuncRole",
-                                      "must stay " + std::string(model::to_string(old->details.apiProvFuncRole))}});
+        throw ApiError::bad_request(
+            "a provider function cannot change its role",
+            {{ptr + "/apiProvFuncRole",
+              "must stay " + std::string(model::to_string(old->details.apiProvFuncRole))}});
     }
     const std::string id =
         old ? *f.apiProvFuncId : crypto::random_id(std::string(model::to_string(f.apiProvFuncRole)));
@@ -71,9 +72,11 @@ model::APIProviderEnrolmentDetails ProviderManagement::apply(const ProviderDomai
   return with_functions(rec);
 }
 
-model::APIProviderEnrolmentDetails ProviderManagement::register_provider(model::APIProviderEnrolmentDetails in) {
+model::APIProviderEnrolmentDetails ProviderManagement::register_provider(
+    model::APIProviderEnrolmentDetails in) {
   if (in.apiProvDomId)
-    throw ApiError::bad_request("apiProvDomId is assigned by the CCF", {{"/apiProvDomId", "must not be present"}});
+    throw ApiError::bad_request("apiProvDomId is assigned by the CCF",
+                                {{"/apiProvDomId", "must not be present"}});
   const std::string dom = crypto::random_id("DOM");
   auto out = apply(nullptr, dom, std::move(in));
   spdlog::info("registered API provider domain {} with {} functions", dom, out.apiProvFuncs->size());
@@ -88,7 +91,8 @@ ProviderDomainRecord ProviderManagement::own(const Principal& caller, const std:
   return *rec;
 }
 
-model::APIProviderEnrolmentDetails ProviderManagement::update(const Principal& caller, const std::string& dom_id,
+model::APIProviderEnrolmentDetails ProviderManagement::update(const Principal& caller,
+                                                              const std::string& dom_id,
                                                               model::APIProviderEnrolmentDetails in) {
   auto rec = own(caller, dom_id);
   if (in.apiProvDomId && *in.apiProvDomId != dom_id)
@@ -97,8 +101,9 @@ model::APIProviderEnrolmentDetails ProviderManagement::update(const Principal& c
   return apply(&rec, dom_id, std::move(in));
 }
 
-model::APIProviderEnrolmentDetails ProviderManagement::patch(const Principal& caller, const std::string& dom_id,
-                                                             const model::APIProviderEnrolmentDetailsPatch& patch) {
+model::APIProviderEnrolmentDetails ProviderManagement::patch(
+    const Principal& caller, const std::string& dom_id,
+    const model::APIProviderEnrolmentDetailsPatch& patch) {
   auto rec = own(caller, dom_id);
   InvalidParams errs;
   auto merged = model::apply_patch(with_functions(rec), patch, errs);

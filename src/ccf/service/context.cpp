@@ -15,6 +15,8 @@ std::string issue_certificate(const CcfContext& ctx, const std::string& csr_pem,
   }
 }
 
-std::string fingerprint_of(const std::string& cert_pem) { return crypto::inspect_cert(cert_pem).fingerprint_sha256; }
+std::string fingerprint_of(const std::string& cert_pem) {
+  return crypto::inspect_cert(cert_pem).fingerprint_sha256;
+}
 
 }  // namespace capif::ccf

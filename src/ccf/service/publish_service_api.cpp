@@ -22,23 +22,27 @@ void PublishService::check_aefs(const Principal& caller, const model::ServiceAPI
     auto rec = dom && *dom == caller.domain ? ctx_.store.provider(*dom) : std::nullopt;
     const ProviderFunction* f = rec ? rec->function(aef) : nullptr;
     if (!f || f->details.apiProvFuncRole != model::ApiProviderFuncRole::AEF)
-      foreign.push_back({"/aefProfiles/" + std::to_string(i) + "/aefId", "is not an AEF of the APF's provider domain"});
+      foreign.push_back(
+          {"/aefProfiles/" + std::to_string(i) + "/aefId", "is not an AEF of the APF's provider domain"});
   }
   if (!foreign.empty())
-    throw ApiError(403, "Forbidden", "an APF may only publish APIs exposed by AEFs of its own provider domain",
-                   "FORBIDDEN", foreign);
+    throw ApiError(403, "Forbidden",
+                   "an APF may only publish APIs exposed by AEFs of its own provider domain", "FORBIDDEN",
+                   foreign);
 }
 
 ServiceApiRecord PublishService::existing(const std::string& apf_id, const std::string& api_id) const {
   auto rec = ctx_.store.service_api(api_id);
-  if (!rec || rec->apf_id != apf_id) throw ApiError::not_found("no service API " + api_id + " published by " + apf_id);
+  if (!rec || rec->apf_id != apf_id)
+    throw ApiError::not_found("no service API " + api_id + " published by " + apf_id);
   return *rec;
 }
 
 model::ServiceAPIDescription PublishService::publish(const Principal& caller, const std::string& apf_id,
                                                      model::ServiceAPIDescription api) {
   check_apf(caller, apf_id);
-  if (api.apiId) throw ApiError::bad_request("apiId is assigned by the CCF", {{"/apiId", "must not be present"}});
+  if (api.apiId)
+    throw ApiError::bad_request("apiId is assigned by the CCF", {{"/apiId", "must not be present"}});
   check_aefs(caller, api);
   api.apiId = crypto::random_id("API");
   ctx_.store.put_service_api({apf_id, api, {}});
@@ -61,11 +65,13 @@ model::ServiceAPIDescription PublishService::get(const Principal& caller, const 
 }
 
 model::ServiceAPIDescription PublishService::update(const Principal& caller, const std::string& apf_id,
-                                                    const std::string& api_id, model::ServiceAPIDescription api) {
+                                                    const std::string& api_id,
+                                                    model::ServiceAPIDescription api) {
   check_apf(caller, apf_id);
   existing(apf_id, api_id);
   if (api.apiId && *api.apiId != api_id)
-    throw ApiError::bad_request("apiId does not match the resource", {{"/apiId", "must be " + api_id + " or absent"}});
+    throw ApiError::bad_request("apiId does not match the resource",
+                                {{"/apiId", "must be " + api_id + " or absent"}});
   check_aefs(caller, api);
   api.apiId = api_id;
   ctx_.store.put_service_api({apf_id, api, {}});
@@ -86,7 +92,8 @@ model::ServiceAPIDescription PublishService::patch(const Principal& caller, cons
   return *merged;
 }
 
-void PublishService::unpublish(const Principal& caller, const std::string& apf_id, const std::string& api_id) {
+void PublishService::unpublish(const Principal& caller, const std::string& apf_id,
+                               const std::string& api_id) {
   check_apf(caller, apf_id);
   existing(apf_id, api_id);
   ctx_.store.delete_service_api(api_id);

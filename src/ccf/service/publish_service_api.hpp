@@ -19,7 +19,8 @@ class PublishService {
                                    const std::string& api_id) const;
   model::ServiceAPIDescription update(const Principal& caller, const std::string& apf_id,
                                       const std::string& api_id, model::ServiceAPIDescription api);
-  model::ServiceAPIDescription patch(const Principal& caller, const std::string& apf_id, const std::string& api_id,
+  model::ServiceAPIDescription patch(const Principal& caller, const std::string& apf_id,
+                                     const std::string& api_id,
                                      const model::ServiceAPIDescriptionPatch& patch);
   void unpublish(const Principal& caller, const std::string& apf_id, const std::string& api_id);
 

@@ -46,16 +46,19 @@ T decode(const std::string& text, const char* what) {
   InvalidParams errs;
   T out;
   if (!model::from_json(json::parse(text), out, "", errs))
-    throw store::StoreError(std::string("stored ") + what + " does not validate: " + errs.front().param + " " +
-                            errs.front().reason);
+    throw store::StoreError(std::string("stored ") + what + " does not validate: " + errs.front().param +
+                            " " + errs.front().reason);
   return out;
 }
 
 PrincipalKind kind_of(model::ApiProviderFuncRole role) {
   switch (role) {
-    case model::ApiProviderFuncRole::AEF: return PrincipalKind::aef;
-    case model::ApiProviderFuncRole::APF: return PrincipalKind::apf;
-    case model::ApiProviderFuncRole::AMF: return PrincipalKind::amf;
+    case model::ApiProviderFuncRole::AEF:
+      return PrincipalKind::aef;
+    case model::ApiProviderFuncRole::APF:
+      return PrincipalKind::apf;
+    case model::ApiProviderFuncRole::AMF:
+      return PrincipalKind::amf;
   }
   return PrincipalKind::anonymous;
 }
@@ -68,7 +71,8 @@ std::vector<std::string> aef_ids(const model::ServiceAPIDescription& api) {
   return ids;
 }
 
-void erase_pair(std::unordered_multimap<std::string, std::string>& m, const std::string& k, const std::string& v) {
+void erase_pair(std::unordered_multimap<std::string, std::string>& m, const std::string& k,
+                const std::string& v) {
   auto [b, e] = m.equal_range(k);
   for (auto it = b; it != e; ++it)
     if (it->second == v) {
@@ -90,7 +94,9 @@ const ProviderFunction* ProviderDomainRecord::function(const std::string& id) co
   return nullptr;
 }
 
-CcfStore::CcfStore(const std::filesystem::path& file) : db_(file, kMigrations) { load(); }
+CcfStore::CcfStore(const std::filesystem::path& file) : db_(file, kMigrations) {
+  load();
+}
 
 void CcfStore::load() {
   db_.query("SELECT doc, cert_fingerprint, secret_hash FROM invokers", {}, [&](const store::Statement& s) {
@@ -104,7 +110,8 @@ void CcfStore::load() {
   });
   db_.query("SELECT api_prov_dom_id, doc, cert_fingerprint FROM provider_functions", {},
             [&](const store::Statement& s) {
-              ProviderFunction f{decode<model::APIProviderFunctionDetails>(s.text(1), "provider function"), s.text(2)};
+              ProviderFunction f{decode<model::APIProviderFunctionDetails>(s.text(1), "provider function"),
+                                 s.text(2)};
               const std::string dom = s.text(0), id = *f.details.apiProvFuncId;
               principals_[f.cert_fingerprint] = Principal{kind_of(f.details.apiProvFuncRole), id, dom};
               function_domain_[id] = dom;
@@ -112,11 +119,12 @@ void CcfStore::load() {
             });
   db_.query("SELECT apf_id, doc FROM service_apis", {}, [&](const store::Statement& s) {
     auto api = decode<model::ServiceAPIDescription>(s.text(1), "service API");
-    auto rec = std::make_shared<const ServiceApiRecord>(ServiceApiRecord{s.text(0), api, discovery_json(api)});
+    auto rec =
+        std::make_shared<const ServiceApiRecord>(ServiceApiRecord{s.text(0), api, discovery_json(api)});
     index_api(rec);
   });
-  spdlog::info("store: {} invokers, {} provider domains, {} service APIs", invokers_.size(), providers_.size(),
-               apis_.size());
+  spdlog::info("store: {} invokers, {} provider domains, {} service APIs", invokers_.size(),
+               providers_.size(), apis_.size());
 }
 
 std::optional<Principal> CcfStore::principal_for(const std::string& fingerprint) const {
@@ -132,7 +140,8 @@ void CcfStore::put_invoker(const InvokerRecord& rec) {
   db_.transaction([&](store::Database& db) {
     db.exec(
         "INSERT INTO invokers(api_invoker_id, doc, cert_fingerprint, secret_hash) VALUES (?,?,?,?) "
-        "ON CONFLICT(api_invoker_id) DO UPDATE SET doc=excluded.doc, cert_fingerprint=excluded.cert_fingerprint, "
+        "ON CONFLICT(api_invoker_id) DO UPDATE SET doc=excluded.doc, "
+        "cert_fingerprint=excluded.cert_fingerprint, "
         "secret_hash=excluded.secret_hash",
         {id, model::to_json(rec.details).dump(), rec.cert_fingerprint, rec.secret_hash});
   });
@@ -184,7 +193,8 @@ void CcfStore::put_provider(const ProviderDomainRecord& rec) {
       function_domain_.erase(*f.details.apiProvFuncId);
     }
   for (const auto& f : rec.functions) {
-    principals_[f.cert_fingerprint] = Principal{kind_of(f.details.apiProvFuncRole), *f.details.apiProvFuncId, dom};
+    principals_[f.cert_fingerprint] =
+        Principal{kind_of(f.details.apiProvFuncRole), *f.details.apiProvFuncId, dom};
     function_domain_[*f.details.apiProvFuncId] = dom;
   }
   providers_[dom] = rec;
@@ -257,7 +267,8 @@ void CcfStore::put_service_api(const ServiceApiRecord& in) {
   std::lock_guard writer(write_mutex_);
   db_.transaction([&](store::Database& db) {
     db.exec(
-        "INSERT INTO service_apis(api_id, apf_id, api_name, doc) VALUES (?,?,?,?) ON CONFLICT(api_id) DO UPDATE "
+        "INSERT INTO service_apis(api_id, apf_id, api_name, doc) VALUES (?,?,?,?) ON CONFLICT(api_id) DO "
+        "UPDATE "
         "SET apf_id=excluded.apf_id, api_name=excluded.api_name, doc=excluded.doc",
         {id, rec->apf_id, rec->api.apiName, model::to_json(rec->api).dump()});
     db.exec("DELETE FROM service_api_aefs WHERE api_id=?", {id});
@@ -298,7 +309,8 @@ std::vector<ServiceApiRecord> CcfStore::service_apis_of(const std::string& apf_i
   return out;
 }
 
-void CcfStore::for_each_api(const std::optional<std::string>& api_name, const std::optional<std::string>& aef_id,
+void CcfStore::for_each_api(const std::optional<std::string>& api_name,
+                            const std::optional<std::string>& aef_id,
                             const std::function<void(const ServiceApiRecord&)>& fn) const {
   std::shared_lock lock(mutex_);
   if (api_name || aef_id) {

@@ -49,7 +49,9 @@ const std::string* ClientResponse::header(const std::string& lower_name) const {
 
 struct HttpsClient::Impl {
   Impl(asio::any_io_executor ex, ClientConfig c)
-      : executor(ex), cfg(std::move(c)), ctx(tls::make_client_context({cfg.ca_pem, cfg.client_cert_pem, cfg.client_key_pem})) {}
+      : executor(ex),
+        cfg(std::move(c)),
+        ctx(tls::make_client_context({cfg.ca_pem, cfg.client_cert_pem, cfg.client_key_pem})) {}
 
   asio::any_io_executor executor;
   ClientConfig cfg;
@@ -101,7 +103,8 @@ struct HttpsClient::Impl {
     co_return std::pair{std::move(c), std::string{}};
   }
 
-  asio::awaitable<ClientResponse> exchange(Connection& c, const Url& url, const ClientRequest& r, bool& sent) {
+  asio::awaitable<ClientResponse> exchange(Connection& c, const Url& url, const ClientRequest& r,
+                                           bool& sent) {
     ClientResponse out;
     bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(r.method), url.target, 11};
     req.set(bhttp::field::host, url.host + ":" + url.port);
@@ -125,16 +128,18 @@ struct HttpsClient::Impl {
     auto [rec, rn] = co_await bhttp::async_read(c.stream, c.buffer, parser, nothrow);
     c.timer.cancel();
     if (rec) {
-      out.error = (c.stream.lowest_layer().is_open() ? "reading from " + url.origin() + " failed: " + rec.message()
-                                                     : "no answer from " + url.origin() + " within " +
-                                                           std::to_string(cfg.request_timeout.count()) + " ms");
+      out.error =
+          (c.stream.lowest_layer().is_open() ? "reading from " + url.origin() + " failed: " + rec.message()
+                                             : "no answer from " + url.origin() + " within " +
+                                                   std::to_string(cfg.request_timeout.count()) + " ms");
       co_return out;
     }
     auto& msg = parser.get();
     out.status = msg.result_int();
     for (const auto& f : msg) {
       std::string name(f.name_string());
-      std::transform(name.begin(), name.end(), name.begin(), [](unsigned char ch) { return std::tolower(ch); });
+      std::transform(name.begin(), name.end(), name.begin(),
+                     [](unsigned char ch) { return std::tolower(ch); });
       out.headers[name] = std::string(f.value());
     }
     out.body = std::move(msg.body());
@@ -174,7 +179,9 @@ asio::awaitable<ClientResponse> HttpsClient::request(ClientRequest request) {
   co_return co_await keep->request(std::move(request));
 }
 
-std::size_t HttpsClient::handshakes() const { return impl_->handshakes.load(); }
+std::size_t HttpsClient::handshakes() const {
+  return impl_->handshakes.load();
+}
 
 struct BlockingClient::Impl {
   explicit Impl(ClientConfig cfg) : client(ioc.get_executor(), std::move(cfg)) {}
@@ -192,6 +199,8 @@ ClientResponse BlockingClient::request(ClientRequest request) {
   return fut.get();
 }
 
-std::size_t BlockingClient::handshakes() const { return impl_->client.handshakes(); }
+std::size_t BlockingClient::handshakes() const {
+  return impl_->client.handshakes();
+}
 
 }  // namespace capif::http

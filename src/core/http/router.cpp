@@ -15,7 +15,8 @@ std::vector<std::string> split_path(const std::string& path) {
 }
 
 void Router::add(std::string method, std::string path_template, Handler handler, RouteOptions options) {
-  routes_.push_back(Route{std::move(method), split_path(path_template), std::move(handler), std::move(options)});
+  routes_.push_back(
+      Route{std::move(method), split_path(path_template), std::move(handler), std::move(options)});
 }
 
 Router::Found Router::find(const std::string& method, const std::string& path) const {

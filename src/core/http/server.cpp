@@ -3,11 +3,11 @@
 #include "capif/problem.hpp"
 #include "tls.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
@@ -83,7 +83,8 @@ struct Server::Impl {
         router(std::move(r)),
         authenticate(std::move(a)),
         ioc(std::max(1, cfg.threads)),
-        ssl_ctx(tls::make_server_context({cfg.cert_chain_pem, cfg.key_pem, cfg.client_ca_pem, cfg.min_tls_version})),
+        ssl_ctx(tls::make_server_context(
+            {cfg.cert_chain_pem, cfg.key_pem, cfg.client_ca_pem, cfg.min_tls_version})),
         acceptor(ioc),
         signals(ioc) {}
 
@@ -171,15 +172,17 @@ struct Server::Impl {
         auto [wec, wn] = co_await bhttp::async_write(stream, cont, nothrow);
         ec = wec;
       }
-      if (!ec && !parser.is_done()) std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, nothrow);
+      if (!ec && !parser.is_done())
+        std::tie(ec, n) = co_await bhttp::async_read(stream, buffer, parser, nothrow);
       bool timed_out = deadline.expired;
       deadline.disarm();
       if (ec) {
         std::optional<ApiError> err;
         if (timed_out)
-          err = ApiError(408, "Request Timeout",
-                         "request not received within " + std::to_string(cfg.limits.read_timeout.count()) + " ms",
-                         "REQUEST_TIMEOUT");
+          err = ApiError(
+              408, "Request Timeout",
+              "request not received within " + std::to_string(cfg.limits.read_timeout.count()) + " ms",
+              "REQUEST_TIMEOUT");
         else if (ec == bhttp::error::body_limit)
           err = ApiError(413, "Payload Too Large",
                          "request body exceeds " + std::to_string(cfg.limits.body_bytes) + " bytes",
@@ -231,9 +234,9 @@ struct Server::Impl {
         if (!found.allowed_methods.empty()) {
           std::string allow;
           for (const auto& m : found.allowed_methods) allow += (allow.empty() ? "" : ", ") + m;
-          auto r = problem_response(ApiError(405, "Method Not Allowed", req.method + " is not allowed here",
-                                             "METHOD_NOT_ALLOWED"),
-                                    instance);
+          auto r = problem_response(
+              ApiError(405, "Method Not Allowed", req.method + " is not allowed here", "METHOD_NOT_ALLOWED"),
+              instance);
           co_return std::move(r.with_header("Allow", allow));
         }
         throw ApiError::not_found("no resource at " + req.path);
@@ -242,7 +245,8 @@ struct Server::Impl {
       const RouteOptions& opts = *found.options;
       if (opts.auth == ClientAuth::required && !ctx.principal.authenticated()) {
         if (!tls_info.client_cert_presented)
-          throw ApiError::unauthorized("this operation requires mutual TLS with a certificate issued by the CCF");
+          throw ApiError::unauthorized(
+              "this operation requires mutual TLS with a certificate issued by the CCF");
         if (!tls_info.client_cert_verified)
           throw ApiError::unauthorized("client certificate is not issued by this CCF or is not valid now");
         throw ApiError::unauthorized("client certificate is not (or no longer) registered at this CCF");

@@ -18,7 +18,7 @@ constexpr const char* kTls12Ciphers =
 
 void load_trust(SSL_CTX* ctx, const std::string& pem) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
-                                                 &BIO_free);
+                                                &BIO_free);
   X509_STORE* store = SSL_CTX_get_cert_store(ctx);
   int added = 0;
   while (X509* cert = PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)) {

@@ -12,7 +12,9 @@ Statement::Statement(sqlite3* db, const std::string& sql) : db_(db) {
     fail(db, "prepare '" + sql + "'");
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+  sqlite3_finalize(stmt_);
+}
 
 Statement& Statement::bind(int index, const Value& v) {
   int rc = SQLITE_OK;
@@ -45,8 +47,12 @@ std::string Statement::text(int col) const {
   return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
 }
 
-std::int64_t Statement::integer(int col) const { return sqlite3_column_int64(stmt_, col); }
-bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+std::int64_t Statement::integer(int col) const {
+  return sqlite3_column_int64(stmt_, col);
+}
+bool Statement::is_null(int col) const {
+  return sqlite3_column_type(stmt_, col) == SQLITE_NULL;
+}
 
 Database::Database(const std::filesystem::path& file, const std::vector<std::string>& migrations) {
   if (sqlite3_open_v2(file.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -57,7 +63,8 @@ Database::Database(const std::filesystem::path& file, const std::vector<std::str
     throw StoreError(msg);
   }
   sqlite3_busy_timeout(db_, 5000);
-  // WAL + synchronous=FULL: a commit is on disk before we acknowledge it, and survives kill -9 and power loss.
+  // WAL + synchronous=FULL: a commit is on disk before we acknowledge it, and survives kill -9 and power
+  // loss.
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=FULL");
   exec("PRAGMA foreign_keys=ON");
@@ -76,11 +83,14 @@ Database::Database(const std::filesystem::path& file, const std::vector<std::str
   }
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database() {
+  sqlite3_close(db_);
+}
 
 int Database::schema_version() {
   int v = 0;
-  query("SELECT version FROM schema_version", {}, [&](const Statement& s) { v = static_cast<int>(s.integer(0)); });
+  query("SELECT version FROM schema_version", {},
+        [&](const Statement& s) { v = static_cast<int>(s.integer(0)); });
   return v;
 }
 
