@@ -66,6 +66,14 @@ TEST_F(WrongCaller, OnboardingWithGarbageTokenIs401) {
   EXPECT_PROBLEM(onboard_with_token("not.a.jwt"), 401);
 }
 
+TEST_F(WrongCaller, MissingBearerCredentialChallengesWithWwwAuthenticate) {
+  // RFC 9110 section 15.5.2: a 401 MUST carry WWW-Authenticate; RFC 6750 section 3: scheme Bearer.
+  auto r = onboard_with({});
+  EXPECT_PROBLEM(r, 401);
+  ASSERT_NE(r.header("www-authenticate"), nullptr) << "401 without a WWW-Authenticate challenge";
+  EXPECT_EQ(r.header("www-authenticate")->rfind("Bearer", 0), 0u) << *r.header("www-authenticate");
+}
+
 TEST_F(WrongCaller, OnboardingWithExpiredCredentialIs401) {
   const std::string token = ccf().credential("invoker", 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
