@@ -22,7 +22,8 @@ class ApiError : public std::runtime_error {
 
   static ApiError bad_request(std::string detail, InvalidParams params = {},
                               std::string cause = "INVALID_MSG_FORMAT");
-  static ApiError unauthorized(std::string detail);
+  // 401 with the WWW-Authenticate challenge RFC 9110 requires on every 401.
+  static ApiError unauthorized(std::string detail, std::string challenge = "Bearer realm=\"capif\"");
   static ApiError forbidden(std::string detail);
   static ApiError not_found(std::string detail);
   static ApiError conflict(std::string detail);
@@ -34,6 +35,7 @@ class ApiError : public std::runtime_error {
   const std::string& detail() const { return detail_; }
   const std::string& cause() const { return cause_; }
   const InvalidParams& invalid_params() const { return params_; }
+  const std::string& challenge() const { return challenge_; }  // WWW-Authenticate value of a 401
 
   nlohmann::json to_problem_json(const std::string& instance = {}) const;
 
@@ -41,6 +43,7 @@ class ApiError : public std::runtime_error {
   int status_;
   std::string title_, detail_, cause_;
   InvalidParams params_;
+  std::string challenge_;
 };
 
 inline constexpr const char* kProblemJson = "application/problem+json";

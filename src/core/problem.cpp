@@ -13,8 +13,10 @@ ApiError::ApiError(int status, std::string title, std::string detail, std::strin
 ApiError ApiError::bad_request(std::string detail, InvalidParams params, std::string cause) {
   return ApiError(400, "Bad Request", std::move(detail), std::move(cause), std::move(params));
 }
-ApiError ApiError::unauthorized(std::string detail) {
-  return ApiError(401, "Unauthorized", std::move(detail), "UNAUTHORIZED");
+ApiError ApiError::unauthorized(std::string detail, std::string challenge) {
+  ApiError e(401, "Unauthorized", std::move(detail), "UNAUTHORIZED");
+  e.challenge_ = std::move(challenge);
+  return e;
 }
 ApiError ApiError::forbidden(std::string detail) {
   return ApiError(403, "Forbidden", std::move(detail), "FORBIDDEN");

@@ -89,3 +89,14 @@ TEST(Uri, PercentEncodeRoundTrips) {
   EXPECT_EQ(percent_decode(percent_encode(s), false), s);
   EXPECT_EQ(percent_encode("a b"), "a%20b");
 }
+
+#include "capif/model/json_limits.hpp"
+
+TEST(JsonLimits, CountsNestingOutsideStrings) {
+  using capif::model::json_nesting_depth;
+  EXPECT_EQ(json_nesting_depth("{}"), 1u);
+  EXPECT_EQ(json_nesting_depth(R"({"a":[{"b":1}],"c":{}})"), 3u);
+  EXPECT_EQ(json_nesting_depth(R"({"a":"[[[{{{\"[["})"), 1u);
+  EXPECT_EQ(json_nesting_depth("5"), 0u);
+  EXPECT_EQ(json_nesting_depth(std::string(1000, '['), 65), 65u) << "stops counting at the limit";
+}

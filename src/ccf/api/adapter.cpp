@@ -1,5 +1,7 @@
 #include "ccf/api/adapter.hpp"
 
+#include "capif/model/json_limits.hpp"
+
 namespace capif::ccf::api {
 
 nlohmann::json json_body(const http::Request& req, std::string_view media_type) {
@@ -8,11 +10,14 @@ nlohmann::json json_body(const http::Request& req, std::string_view media_type) 
     throw ApiError(415, "Unsupported Media Type",
                    "Content-Type must be " + std::string(media_type) + (mt.empty() ? "" : ", not " + mt),
                    "UNSUPPORTED_MEDIA_TYPE", {{"Content-Type", "must be " + std::string(media_type)}});
+  if (model::json_nesting_depth(req.body) > model::kMaxJsonDepth)
+    throw ApiError::bad_request("the request body is nested too deeply",
+                                {{"", "nesting deeper than " + std::to_string(model::kMaxJsonDepth) + " levels"}});
   try {
     return nlohmann::json::parse(req.body);
   } catch (const nlohmann::json::parse_error& e) {
     throw ApiError::bad_request("the request body is not valid JSON",
-                                {{"/", "malformed JSON at byte " + std::to_string(e.byte)}});
+                                {{"", "malformed JSON at byte " + std::to_string(e.byte)}});
   }
 }
 

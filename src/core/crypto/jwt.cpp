@@ -129,9 +129,9 @@ JwtVerifyResult verify(const std::string& token, const std::string& pub_pem, std
     return fail("malformed");
   }
 
-  PkeyPtr key;
+  std::shared_ptr<EVP_PKEY> key;
   try {
-    key = load_public_key(pub_pem);
+    key = shared_public_key(pub_pem);
   } catch (const CryptoError&) {
     return fail("invalid_key");
   }
@@ -163,7 +163,7 @@ JwtVerifyResult verify(const std::string& token, const std::string& pub_pem, std
 
 std::string jws_sign_es256(const nlohmann::json& claims, const std::string& ec_private_key_pem,
                            const std::string& kid) {
-  auto key = load_private_key(ec_private_key_pem);
+  auto key = shared_private_key(ec_private_key_pem);
   if (!is_ec_p256(key.get())) throw CryptoError("ES256 requires an EC P-256 private key");
   nlohmann::json header = {{"alg", "ES256"}, {"typ", "JWT"}, {"kid", kid}};
   std::string input = base64url_encode(header.dump()) + "." + base64url_encode(claims.dump());

@@ -4,6 +4,9 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
+#include <mutex>
+#include <unordered_map>
+
 #include <climits>
 #include <cstring>
 
@@ -114,5 +117,34 @@ std::string common_name(const X509_NAME* name) {
   OPENSSL_free(utf8);
   return out;
 }
+
+}  // namespace capif::crypto::detail
+
+namespace capif::crypto::detail {
+namespace {
+template <class T, class Load>
+std::shared_ptr<T> memoised(const std::string& pem, Load load) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::shared_ptr<T>> cache;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = cache.find(pem); it != cache.end()) return it->second;
+  }
+  auto owned = load(pem);
+  std::shared_ptr<T> shared(owned.release(), owned.get_deleter());
+  std::lock_guard lock(mutex);
+  if (cache.size() >= 32) cache.clear();  // a handful of long-lived keys; never grows without bound
+  cache.emplace(pem, shared);
+  return shared;
+}
+}  // namespace
+
+std::shared_ptr<EVP_PKEY> shared_private_key(const std::string& pem) {
+  return memoised<EVP_PKEY>(pem, load_private_key);
+}
+std::shared_ptr<EVP_PKEY> shared_public_key(const std::string& pem) {
+  return memoised<EVP_PKEY>(pem, load_public_key);
+}
+std::shared_ptr<X509> shared_cert(const std::string& pem) { return memoised<X509>(pem, load_cert); }
 
 }  // namespace capif::crypto::detail

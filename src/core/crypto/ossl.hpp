@@ -73,6 +73,13 @@ std::string private_key_to_pem(EVP_PKEY* key);     // PKCS#8
 std::string public_key_to_pem(EVP_PKEY* key);
 std::string cert_to_pem(X509* cert);
 
+// Parsed once per distinct PEM and shared (read-only use is thread-safe in OpenSSL 3): long-lived keys
+// such as the CA key and the token-signing key are used on every request, and decoding them through
+// OpenSSL 3's decoder framework costs more than the signature itself.
+std::shared_ptr<EVP_PKEY> shared_private_key(const std::string& pem);
+std::shared_ptr<EVP_PKEY> shared_public_key(const std::string& pem);
+std::shared_ptr<X509> shared_cert(const std::string& pem);
+
 bool is_ec_p256(EVP_PKEY* key);
 // Value of the first CN in name as UTF-8, or "" if there is none.
 std::string common_name(const X509_NAME* name);

@@ -153,8 +153,8 @@ std::string CertificateAuthority::issue_client_cert(const std::string& csr_pem, 
                                                     int days) const {
   CsrInfo csr = parse_and_verify_csr(csr_pem);  // proof of possession + key strength
   auto subject_key = load_public_key(csr.public_key_pem);
-  auto ca_cert = load_cert(cert_pem_);
-  auto ca_key = load_private_key(key_pem_);
+  auto ca_cert = shared_cert(cert_pem_);
+  auto ca_key = shared_private_key(key_pem_);
   auto cert = new_cert(subject_key.get(), cn, ca_cert.get(), days);
   add_end_entity_exts(cert.get(), ca_cert.get(), subject_key.get(), "clientAuth");
   sign(cert.get(), ca_key.get());
@@ -166,8 +166,8 @@ std::string CertificateAuthority::issue_server_cert(const std::string& key_pem, 
                                                     const std::vector<std::string>& ip_addresses,
                                                     int days) const {
   auto subject_key = load_private_key(key_pem);
-  auto ca_cert = load_cert(cert_pem_);
-  auto ca_key = load_private_key(key_pem_);
+  auto ca_cert = shared_cert(cert_pem_);
+  auto ca_key = shared_private_key(key_pem_);
   auto cert = new_cert(subject_key.get(), cn, ca_cert.get(), days);
   add_end_entity_exts(cert.get(), ca_cert.get(), subject_key.get(), "serverAuth,clientAuth");
   add_san(cert.get(), dns_names, ip_addresses);

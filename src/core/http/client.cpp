@@ -116,17 +116,18 @@ struct HttpsClient::Impl {
     req.prepare_payload();
     arm(c, cfg.request_timeout);
     auto [wec, wn] = co_await bhttp::async_write(c.stream, req, nothrow);
-    if (wec) {
-      c.timer.cancel();
-      out.error = "sending to " + url.origin() + " failed: " + wec.message();
-      co_return out;
-    }
-    sent = true;
+    sent = !wec;
+    // A server may refuse a request before reading all of it (413, 401) and close: its answer can
+    // still be waiting in our receive buffer, so try to read it before reporting the write error.
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(cfg.max_body_bytes);
     parser.header_limit(64 * 1024);
     auto [rec, rn] = co_await bhttp::async_read(c.stream, c.buffer, parser, nothrow);
     c.timer.cancel();
+    if (rec && wec) {
+      out.error = "sending to " + url.origin() + " failed: " + wec.message();
+      co_return out;
+    }
     if (rec) {
       out.error =
           (c.stream.lowest_layer().is_open() ? "reading from " + url.origin() + " failed: " + rec.message()

@@ -10,6 +10,7 @@
 #include <boost/beast/http.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 
 #include "capif/http/uri.hpp"
@@ -48,7 +49,9 @@ struct Deadline {
 };
 
 Response problem_response(const ApiError& e, const std::string& instance) {
-  return Response::json(e.status(), e.to_problem_json(instance).dump(), kProblemJson);
+  auto r = Response::json(e.status(), e.to_problem_json(instance).dump(), kProblemJson);
+  if (!e.challenge().empty()) r.with_header("WWW-Authenticate", e.challenge());
+  return r;
 }
 
 Request to_request(bhttp::request<bhttp::string_body>& msg) {
@@ -197,6 +200,9 @@ struct Server::Impl {
         if (err) {
           bool failed = false;
           co_await write_and_count(stream, deadline, problem_response(*err, ""), 11, false, failed);
+          // Lingering close (RFC 9112 9.6): a client still sending the rejected body would get a
+          // reset instead of our answer if we closed now; read and drop what it sends, bounded.
+          if (!failed && !timed_out) co_await drain(stream, deadline);
         }
         break;
       }
@@ -216,6 +222,19 @@ struct Server::Impl {
     co_await stream.async_shutdown(nothrow);
     deadline.disarm();
     stream.lowest_layer().close(ignored);
+  }
+
+  asio::awaitable<void> drain(Stream& stream, Deadline& deadline) {
+    constexpr std::size_t kMaxDrain = 64 * 1024 * 1024;
+    std::array<char, 16384> sink;
+    std::size_t total = 0;
+    deadline.arm(std::chrono::milliseconds(2000));
+    while (total < kMaxDrain) {
+      auto [ec, n] = co_await stream.async_read_some(asio::buffer(sink), nothrow);
+      if (ec) break;
+      total += n;
+    }
+    deadline.disarm();
   }
 
   asio::awaitable<Response> dispatch(Request& req, const TlsInfo& tls_info) {
