@@ -20,6 +20,14 @@ struct ClientConfig {
   std::size_t max_body_bytes = 8 * 1024 * 1024;
   std::size_t max_idle_per_origin = 16;
   bool verify_host = true;
+  // When set, the server certificate must carry this CN (chained to ca_pem) instead of matching the host
+  // name: an AEF is known to an invoker by its aefId, not by a DNS name.
+  std::string expected_server_cn;
+  // TLS-PSK instead of certificates (CAPIF-2e method 1): identity = apiInvokerId, key = AEFPSK (raw).
+  std::string psk_identity;
+  std::string psk_key;
+  std::string max_tls_version = "1.3";  // "1.2" forces TLS 1.2 (the standard AEFPSK derivation needs it)
+  bool allow_plain_http = false;        // accept http:// URLs (an upstream service behind a gateway)
 };
 
 struct ClientRequest {
@@ -36,6 +44,7 @@ struct ClientResponse {
   std::map<std::string, std::string> headers;  // lower-cased names
   std::string body;
   bool reused_connection = false;
+  TlsInfo tls;  // facts of the connection the exchange used (AEFPSK material, server CN)
 
   bool ok() const { return error.empty(); }
   const std::string* header(const std::string& lower_name) const;

@@ -47,6 +47,14 @@ struct TlsInfo {
   std::string client_cn;
   std::string client_fingerprint;  // sha256 of the DER, lower-case hex
   std::string remote_address;
+  bool plaintext = false;           // no TLS at all (the invoker sidecar's loopback port)
+  std::string psk_identity;         // set when an external PSK authenticated the session (TLS-PSK)
+  std::string server_cn;            // client side: CN of the server certificate
+  // Session secrets for AEFPSK (TS 33.122 Annex A.1, see docs/security.md): on TLS 1.2 the master secret
+  // and the session id of the full handshake; on TLS 1.3 the project's exporter variant (Key = exporter
+  // output, P1 empty). Raw bytes; empty when the session has none (PSK sessions, plaintext).
+  std::string aefpsk_key;
+  std::string aefpsk_session_id;
 };
 
 struct RequestContext {

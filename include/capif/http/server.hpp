@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace capif::http {
@@ -30,6 +31,12 @@ struct ServerConfig {
   std::string min_tls_version = "1.2";
   ServerLimits limits;
   bool handle_signals = true;  // stop on SIGTERM/SIGINT
+  bool plaintext = false;      // plain HTTP, no TLS: only for a loopback sidecar port
+  // TLS-PSK (CAPIF-2e method 1): returns the key for a PSK identity, or nullopt to refuse it. When set,
+  // a client may authenticate with an external PSK (TLS 1.3 psk_dhe_ke, or TLS 1.2 ECDHE-PSK suites)
+  // instead of certificates; the identity is reported in TlsInfo::psk_identity. Called on the handshake
+  // thread: it must not block.
+  std::function<std::optional<std::string>(const std::string& identity)> psk_lookup;
 };
 
 // Maps the connection's TLS facts to a principal; called for every request so that an offboarded

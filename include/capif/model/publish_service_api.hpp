@@ -169,3 +169,11 @@ namespace capif::model {
 // string in base units (FLOPS / bytes, decimal multiples); nullopt when it does not match.
 std::optional<double> service_kpi_amount(std::string_view s);
 }  // namespace capif::model
+
+namespace capif::model {
+// The one canonical string of an AEF interface, used as P0 of AEFPSK (TS 33.122 A.1) identically by
+// invoker and CCF: "<ipv4 | [ipv6] | fqdn>:<port, 443 if absent><apiPrefix>", or the domainName as
+// published when the profile has no interfaceDescriptions.
+std::string aef_interface_string(const InterfaceDescription& intf);
+std::string aef_interface_string(const AefProfile& profile);  // first interface, else domainName
+}  // namespace capif::model

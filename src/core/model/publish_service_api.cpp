@@ -289,3 +289,20 @@ std::optional<ServiceAPIDescription> apply_patch(const ServiceAPIDescription& ba
 }
 
 }  // namespace capif::model
+
+namespace capif::model {
+
+std::string aef_interface_string(const InterfaceDescription& intf) {
+  std::string host = intf.ipv4Addr ? *intf.ipv4Addr
+                     : intf.ipv6Addr ? "[" + *intf.ipv6Addr + "]"
+                                     : intf.fqdn.value_or("");
+  return host + ":" + std::to_string(intf.port.value_or(443)) + intf.apiPrefix.value_or("");
+}
+
+std::string aef_interface_string(const AefProfile& profile) {
+  if (profile.interfaceDescriptions && !profile.interfaceDescriptions->empty())
+    return aef_interface_string(profile.interfaceDescriptions->front());
+  return profile.domainName.value_or("");
+}
+
+}  // namespace capif::model
