@@ -342,6 +342,20 @@ TEST_F(SecurityApi, InvokerDeletesOnlyItsOwnContextAndOffboardingDeletesIt) {
   EXPECT_PROBLEM(send(*prov_.aef.client, "GET", trusted(other.id)), 404);
 }
 
+TEST_F(SecurityApi, OffboardingTellsEveryAefOfTheContext) {
+  CaptureServer aef_endpoint(prov_.aef.cert_pem, prov_.aef.key_pem, ccf().ca_pem());
+  const std::string gamma =
+      publish(ccf(), prov_, api_body("gamma", prov_.aef.id, aef_endpoint.port(), {"PKI"}))["apiId"];
+  ASSERT_EQ(negotiate(inv_, json::array({by_aef(prov_.aef.id, {"PKI"}, gamma)})).status, 201);
+  ASSERT_EQ(send(*inv_.client, "DELETE", invokers_url(ccf()) + "/" + inv_.id).status, 204);
+  auto calls = aef_endpoint.wait_for(1, kWait);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].path, "/aef-security/v1/revoke-authorization");
+  auto rev = json::parse(calls[0].body);
+  EXPECT_EQ(rev["revokeInfo"]["apiInvokerId"], inv_.id);
+  EXPECT_EQ(rev["revokeInfo"]["apiIds"], json({gamma}));
+}
+
 // ---- tokens ----
 
 TEST_F(SecurityApi, TokenIsAnEs256JwsVerifiableWithTheJwksKey) {

@@ -197,8 +197,13 @@ model::ServiceSecurity SecurityService::get(const Principal& caller, const std::
   return out;
 }
 
-std::optional<std::string> SecurityService::revoke_url(const std::string& aef_id) const {
-  for (const auto& rec : all_apis(ctx_.store, aef_id))
+std::optional<std::string> SecurityService::revoke_url(const std::string& aef_id,
+                                                       const std::vector<std::string>& api_ids) const {
+  std::vector<ServiceApiRecord> candidates;
+  for (const auto& id : api_ids)
+    if (auto rec = ctx_.store.service_api(id)) candidates.push_back(*rec);
+  for (auto& rec : all_apis(ctx_.store, aef_id)) candidates.push_back(std::move(rec));
+  for (const auto& rec : candidates)
     for (const auto& p : *rec.api.aefProfiles) {
       if (p.aefId != aef_id) continue;
       if (p.interfaceDescriptions && !p.interfaceDescriptions->empty()) {
@@ -226,29 +231,42 @@ RevocationOutcome SecurityService::revoke_all(const Principal& caller, const std
                caller.id);
 
   RevocationOutcome out;
-  std::vector<std::string> all_ids, aefs;
-  for (const auto& e : rec.entries) {
+  std::vector<std::string> all_ids;
+  for (const auto& e : rec.entries)
     for (const auto& id : e.api_ids)
       if (!contains(all_ids, id)) all_ids.push_back(id);
-    if (!contains(aefs, e.aef_id)) aefs.push_back(e.aef_id);
-  }
   // The invoker is told when someone else revoked its authorization (TS 29.222 5.6.2.5).
   if (by_aef && !all_ids.empty()) {
     out.invoker_destination = rec.security.notificationDestination;
     out.notification = {invoker_id, caller.id, all_ids, kCause};
   }
   // Every other AEF drops its cached credentials of the invoker (TS 29.222 6.2.2.3).
+  out.aef_calls = aef_calls(rec, by_aef ? caller.id : std::string());
+  return out;
+}
+
+std::vector<RevocationOutcome::AefCall> SecurityService::aef_calls(const SecurityContextRecord& rec,
+                                                                   const std::string& skip) const {
+  std::vector<RevocationOutcome::AefCall> out;
+  std::vector<std::string> aefs;
+  for (const auto& e : rec.entries)
+    if (e.aef_id != skip && !contains(aefs, e.aef_id)) aefs.push_back(e.aef_id);
   for (const auto& aef : aefs) {
-    if (by_aef && aef == caller.id) continue;
     std::vector<std::string> ids;
     for (const auto& e : rec.entries)
       if (e.aef_id == aef)
         for (const auto& id : e.api_ids)
           if (!contains(ids, id)) ids.push_back(id);
-    auto url = revoke_url(aef);
+    auto url = revoke_url(aef, ids);
     if (!url || ids.empty()) continue;
-    out.aef_calls.push_back({aef, *url, {{invoker_id, aef, ids, kCause}, "0"}});
+    out.push_back({aef, *url, {{rec.api_invoker_id, aef, ids, kCause}, "0"}});
   }
+  return out;
+}
+
+RevocationOutcome SecurityService::offboarding_outcome(const SecurityContextRecord& rec) const {
+  RevocationOutcome out;
+  out.aef_calls = aef_calls(rec, {});
   return out;
 }
 

@@ -56,6 +56,9 @@ class SecurityService {
   RevocationOutcome revoke_some(const Principal& caller, const std::string& invoker_id,
                                 const model::SecurityNotification& notification);
 
+  // Offboarding deleted this context: every AEF of it is told to drop the invoker.
+  RevocationOutcome offboarding_outcome(const SecurityContextRecord& rec) const;
+
   // POST /securities/{securityId}/token; throws TokenError. basic_authorization: the Authorization header.
   model::AccessTokenRsp token(const Principal& caller, const std::string& security_id,
                               const model::AccessTokenReq& req, const std::string* authorization) const;
@@ -65,7 +68,13 @@ class SecurityService {
   SecurityContextRecord existing(const std::string& invoker_id) const;
   std::vector<std::string> api_names(const std::string& aef_id,
                                      const std::vector<std::string>& api_ids) const;
-  std::optional<std::string> revoke_url(const std::string& aef_id) const;
+  // AEF_Security_API address of an AEF: at the interface of the first still published API of `api_ids`
+  // (an AEF may publish APIs at several interfaces), else of any API it exposes.
+  std::optional<std::string> revoke_url(const std::string& aef_id,
+                                        const std::vector<std::string>& api_ids) const;
+  // RevokeAuthorizationReq for every AEF of the context but `skip`.
+  std::vector<RevocationOutcome::AefCall> aef_calls(const SecurityContextRecord& rec,
+                                                    const std::string& skip) const;
   CcfContext ctx_;
 };
 
