@@ -9,7 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <set>
+#include <cctype>
 
 namespace capif::ccf {
 namespace {
