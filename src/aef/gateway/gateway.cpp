@@ -191,7 +191,8 @@ boost::asio::awaitable<http::Response> Gateway::handle(const http::Request& req,
   try {
     invoker = co_await authenticate(req, tls, api, method);
     co_await enforce_acl(api, invoker);
-    auto resp = co_await upstream_.forward(req, rest, Caller{invoker, method, api.apiName, api.apiId});
+    const Caller caller{invoker, method, api.apiName, api.apiId};  // named: GCC 12 double-destroys temporaries in co_await
+    auto resp = co_await upstream_.forward(req, rest, caller);
     log_call(req, api, invoker, rest, resp.status, start);
     co_return resp;
   } catch (const ApiError& e) {

@@ -72,7 +72,7 @@ JwksKeys parse_jwks(const json& jwks) {
 std::map<std::string, std::set<std::string>> parse_scope(const std::string& scope) {
   std::map<std::string, std::set<std::string>> out;
   constexpr std::string_view kPrefix = "3gpp#";
-  if (!scope.starts_with(kPrefix)) return {};
+  if (!scope.starts_with(kPrefix) || scope.ends_with(",") || scope.ends_with(";")) return {};
   std::string_view rest(scope);
   rest.remove_prefix(kPrefix.size());
   while (!rest.empty()) {
@@ -83,6 +83,7 @@ std::map<std::string, std::set<std::string>> parse_scope(const std::string& scop
     if (colon == std::string_view::npos || colon == 0) return {};
     auto& apis = out[std::string(group.substr(0, colon))];
     auto list = group.substr(colon + 1);
+    if (list.empty() || list.ends_with(',')) return {};
     while (!list.empty()) {
       auto comma = list.find(',');
       auto name = list.substr(0, comma);
