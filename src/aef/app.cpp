@@ -6,14 +6,14 @@
 #include "capif/crypto/files.hpp"
 #include "capif/http/server.hpp"
 
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 
 #include <thread>
 
@@ -42,7 +42,8 @@ struct AefApp::Impl {
         ca_pem(crypto::read_file(cfg.ccf.ca_file)),
         state(provision()),
         work(asio::make_work_guard(ioc)),
-        ccf(make_https_ccf_client(ioc.get_executor(), cfg.ccf.api_root, state.aef.id, ca_pem, state.aef.tls())),
+        ccf(make_https_ccf_client(ioc.get_executor(), cfg.ccf.api_root, state.aef.id, ca_pem,
+                                  state.aef.tls())),
         upstream(make_upstream()),
         logs(static_cast<std::size_t>(cfg.logs.queue_limit)),
         gateway(gateway_options(), *ccf, cache, acl, logs, *upstream),

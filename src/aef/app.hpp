@@ -1,5 +1,6 @@
 #pragma once
-// Wiring of capif-aef: config -> provider registration/publication -> gateway (HTTPS, CAPIF-2e) + log shipper.
+// Wiring of capif-aef: config -> provider registration/publication -> gateway (HTTPS, CAPIF-2e) + log
+// shipper.
 #include "aef/config.hpp"
 
 #include <cstdint>

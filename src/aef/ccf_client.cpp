@@ -41,11 +41,14 @@ class HttpsCcfClient final : public CcfClient {
     co_return co_await get(root_ + "/capif-security/v1/trustedInvokers/" + enc(invoker_id) +
                            "?authenticationInfo=true&authorizationInfo=true");
   }
-  boost::asio::awaitable<CcfReply> access_control_policy(std::string api_id, std::string invoker_id) override {
+  boost::asio::awaitable<CcfReply> access_control_policy(std::string api_id,
+                                                         std::string invoker_id) override {
     co_return co_await get(root_ + "/access-control-policy/v1/accessControlPolicyList/" + enc(api_id) +
                            "?aef-id=" + enc(aef_id_) + "&api-invoker-id=" + enc(invoker_id));
   }
-  boost::asio::awaitable<CcfReply> jwks() override { co_return co_await get(root_ + "/capif-security/v1/jwks"); }
+  boost::asio::awaitable<CcfReply> jwks() override {
+    co_return co_await get(root_ + "/capif-security/v1/jwks");
+  }
   boost::asio::awaitable<CcfReply> post_logs(nlohmann::json log) override {
     http::ClientRequest req;
     req.method = "POST";
@@ -94,8 +97,8 @@ class HttpsProviderCcf final : public ProviderCcf {
     }
     return *c;
   }
-  static CcfReply send(http::BlockingClient& c, const char* method, std::string url, const nlohmann::json& body,
-                       std::vector<std::pair<std::string, std::string>> headers) {
+  static CcfReply send(http::BlockingClient& c, const char* method, std::string url,
+                       const nlohmann::json& body, std::vector<std::pair<std::string, std::string>> headers) {
     http::ClientRequest req;
     req.method = method;
     req.url = std::move(url);

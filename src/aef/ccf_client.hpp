@@ -25,7 +25,8 @@ class CcfClient {
   // GET /capif-security/v1/trustedInvokers/{id}?authenticationInfo=true&authorizationInfo=true
   virtual boost::asio::awaitable<CcfReply> trusted_invoker(std::string invoker_id) = 0;
   // GET /access-control-policy/v1/accessControlPolicyList/{apiId}?aef-id=&api-invoker-id=
-  virtual boost::asio::awaitable<CcfReply> access_control_policy(std::string api_id, std::string invoker_id) = 0;
+  virtual boost::asio::awaitable<CcfReply> access_control_policy(std::string api_id,
+                                                                 std::string invoker_id) = 0;
   // GET /capif-security/v1/jwks
   virtual boost::asio::awaitable<CcfReply> jwks() = 0;
   // POST /api-invocation-logs/v1/{aefId}/logs

@@ -85,8 +85,10 @@ AefConfig read(config::YamlReader& reader) {
   c.upstream.ca_file = up.path("ca_file", {}, true);
   if (c.upstream.url.starts_with("https://") && c.upstream.ca_file.empty())
     up.error("ca_file", "is required for an https:// upstream");
-  c.upstream.connect_timeout_ms = up.duration_ms("connect_timeout_ms", c.upstream.connect_timeout_ms, 10, 600000);
-  c.upstream.request_timeout_ms = up.duration_ms("request_timeout_ms", c.upstream.request_timeout_ms, 10, 3600000);
+  c.upstream.connect_timeout_ms =
+      up.duration_ms("connect_timeout_ms", c.upstream.connect_timeout_ms, 10, 600000);
+  c.upstream.request_timeout_ms =
+      up.duration_ms("request_timeout_ms", c.upstream.request_timeout_ms, 10, 3600000);
   c.upstream.max_body_bytes = up.integer("max_body_bytes", c.upstream.max_body_bytes, 1024, 1LL << 30);
   c.upstream.max_idle = up.integer("max_idle", c.upstream.max_idle, 0, 100000);
 
@@ -104,7 +106,8 @@ AefConfig read(config::YamlReader& reader) {
   auto lim = root.map("limits");
   c.limits.header_bytes = lim.integer("header_bytes", c.limits.header_bytes, 1024, 1048576);
   c.limits.body_bytes = lim.integer("body_bytes", c.limits.body_bytes, 1024, 67108864);
-  c.limits.handshake_timeout_ms = lim.duration_ms("handshake_timeout_ms", c.limits.handshake_timeout_ms, 100, 600000);
+  c.limits.handshake_timeout_ms =
+      lim.duration_ms("handshake_timeout_ms", c.limits.handshake_timeout_ms, 100, 600000);
   c.limits.read_timeout_ms = lim.duration_ms("read_timeout_ms", c.limits.read_timeout_ms, 100, 3600000);
   c.limits.write_timeout_ms = lim.duration_ms("write_timeout_ms", c.limits.write_timeout_ms, 100, 3600000);
   c.limits.idle_timeout_ms = lim.duration_ms("idle_timeout_ms", c.limits.idle_timeout_ms, 100, 86400000);

@@ -52,8 +52,8 @@ struct AefConfig {
     std::int64_t queue_limit = 100000;
   } logs;
   struct Security {
-    std::int64_t token_leeway_s = 30;       // exp/nbf leeway, at most 30 s (TS 33.122 C.2)
-    std::int64_t acl_refresh_ms = 60000;    // access control policy cache lifetime
+    std::int64_t token_leeway_s = 30;          // exp/nbf leeway, at most 30 s (TS 33.122 C.2)
+    std::int64_t acl_refresh_ms = 60000;       // access control policy cache lifetime
     std::int64_t jwks_refresh_min_ms = 60000;  // an unknown kid refetches the JWKS at most this often
   } security;
   struct Limits {

@@ -9,14 +9,14 @@ using namespace capif::aef::test;
 using nlohmann::json;
 
 TEST(AefAcl, ParsesThePolicyOfTheInvoker) {
-  json body{{"apiInvokerPolicies",
-             json::array({{{"apiInvokerId", "OTHER"}, {"allowedTotalInvocations", 1}},
-                          {{"apiInvokerId", "INV1"},
-                           {"allowedTotalInvocations", 5},
-                           {"allowedInvocationsPerSecond", 2},
-                           {"allowedInvocationTimeRangeList",
-                            json::array({{{"startTime", "2023-11-14T22:00:00Z"},
-                                          {"stopTime", "2023-11-14T23:30:00+01:00"}}})}}})}};
+  json body{
+      {"apiInvokerPolicies", json::array({{{"apiInvokerId", "OTHER"}, {"allowedTotalInvocations", 1}},
+                                          {{"apiInvokerId", "INV1"},
+                                           {"allowedTotalInvocations", 5},
+                                           {"allowedInvocationsPerSecond", 2},
+                                           {"allowedInvocationTimeRangeList",
+                                            json::array({{{"startTime", "2023-11-14T22:00:00Z"},
+                                                          {"stopTime", "2023-11-14T23:30:00+01:00"}}})}}})}};
   auto p = parse_access_control_policy(body, "INV1");
   ASSERT_TRUE(p);
   EXPECT_EQ(p->total, 5);
@@ -38,7 +38,7 @@ TEST(AefAcl, CountsTotalAndPerSecond) {
   EXPECT_EQ(acl.admit("api", "inv", p, t0 + 10), AclVerdict::allow);
   EXPECT_EQ(acl.admit("api", "inv", p, t0 + 20), AclVerdict::over_rate);  // refused: not counted
   EXPECT_EQ(acl.admit("api", "other", p, t0 + 20), AclVerdict::allow);    // per invoker
-  EXPECT_EQ(acl.admit("api", "inv", p, t0 + 1000), AclVerdict::allow);     // next second
+  EXPECT_EQ(acl.admit("api", "inv", p, t0 + 1000), AclVerdict::allow);    // next second
   EXPECT_EQ(acl.admit("api", "inv", p, t0 + 2000), AclVerdict::over_total);
   EXPECT_EQ(acl.admit("api", "inv", std::nullopt, t0 + 3000), AclVerdict::allow);  // no policy: no limit
 }
@@ -73,7 +73,7 @@ TEST(AefLogQueue, ShipperGroupsByInvokerAndRetriesWithoutLoss) {
   EXPECT_FALSE(run_sync(s.flush_once()));  // A fails, B fails
   EXPECT_EQ(s.pending(), 4u);
   EXPECT_EQ(s.next_delay(), std::chrono::milliseconds(200));  // backoff
-  q.push({"A", {{"n", 4}}});                                   // new calls keep queueing meanwhile
+  q.push({"A", {{"n", 4}}});                                  // new calls keep queueing meanwhile
   EXPECT_TRUE(run_sync(s.flush_once()));
   EXPECT_EQ(s.delivered(), 4u);
   EXPECT_EQ(s.next_delay(), std::chrono::milliseconds(100));

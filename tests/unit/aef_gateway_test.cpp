@@ -40,8 +40,8 @@ struct Fixture : ::testing::Test {
   std::unique_ptr<Gateway> gw;
 
   void SetUp() override {
-    ccf.jwks_reply =
-        reply(200, {{"keys", json::array({crypto::jwk_from_public_key_pem(crypto::public_key_pem(priv), "k1")})}});
+    ccf.jwks_reply = reply(
+        200, {{"keys", json::array({crypto::jwk_from_public_key_pem(crypto::public_key_pem(priv), "k1")})}});
     GatewayOptions o;
     o.aef_id = "AEF1";
     o.address = "127.0.0.1";
@@ -51,8 +51,13 @@ struct Fixture : ::testing::Test {
   }
 
   std::string token(const std::string& invoker, std::int64_t iat_s) {
-    return crypto::jws_sign_es256({{"iss", invoker}, {"client_id", invoker}, {"sub", invoker}, {"aud", {"AEF1"}},
-                                   {"scope", "3gpp#AEF1:weather,hello"}, {"iat", iat_s}, {"exp", iat_s + 600}},
+    return crypto::jws_sign_es256({{"iss", invoker},
+                                   {"client_id", invoker},
+                                   {"sub", invoker},
+                                   {"aud", {"AEF1"}},
+                                   {"scope", "3gpp#AEF1:weather,hello"},
+                                   {"iat", iat_s},
+                                   {"exp", iat_s + 600}},
                                   priv, "k1");
   }
 
@@ -118,9 +123,10 @@ TEST_F(Fixture, CertificateOfAnInvokerThatNegotiatedAnotherMethodIsRefused) {
 }
 
 TEST_F(Fixture, PskSessionNeedsTheCachedKey) {
-  cache.put("INV1", parse_service_security(
-                        {{"securityInfo", json::array({security_info("PSK", "API1", crypto::base64_encode("k"))})}},
-                        "AEF1", "127.0.0.1", 9443, {weather, hello}));
+  cache.put("INV1",
+            parse_service_security(
+                {{"securityInfo", json::array({security_info("PSK", "API1", crypto::base64_encode("k"))})}},
+                "AEF1", "127.0.0.1", 9443, {weather, hello}));
   EXPECT_EQ(cache.psk("INV1"), "k");
   EXPECT_FALSE(cache.psk("INV2"));  // unknown identity: the handshake is refused
   EXPECT_EQ(call(psk("INV1")).first, 200);
@@ -134,13 +140,13 @@ TEST_F(Fixture, OAuthTokenVerifiedLocally) {
   auto t = token("INV1", now / 1000 - 5);
   EXPECT_EQ(call(http::TlsInfo{}, t).first, 200);
   EXPECT_EQ(call(http::TlsInfo{}, t).first, 200);
-  EXPECT_EQ(ccf.jwks_calls, 1);     // fetched once
-  EXPECT_EQ(ccf.trusted_calls, 0);  // no CCF call per request
+  EXPECT_EQ(ccf.jwks_calls, 1);                 // fetched once
+  EXPECT_EQ(ccf.trusted_calls, 0);              // no CCF call per request
   EXPECT_EQ(call(cert("INV2"), t).first, 401);  // token of another invoker than the certificate
   EXPECT_EQ(call(cert("INV1"), t).first, 200);
-  auto expired = crypto::jws_sign_es256({{"client_id", "INV1"}, {"aud", "AEF1"}, {"scope", "3gpp#AEF1:weather"},
-                                         {"exp", now / 1000 - 31}},
-                                        priv, "k1");
+  auto expired = crypto::jws_sign_es256(
+      {{"client_id", "INV1"}, {"aud", "AEF1"}, {"scope", "3gpp#AEF1:weather"}, {"exp", now / 1000 - 31}},
+      priv, "k1");
   EXPECT_EQ(call(http::TlsInfo{}, expired).first, 401);
 }
 
@@ -154,15 +160,17 @@ TEST_F(Fixture, RevokedInvokerTokensStopWorking) {
 }
 
 TEST_F(Fixture, TokenOfAnInvokerThatNegotiatedPkiIsRefused) {
-  cache.put("INV1", parse_service_security({{"securityInfo", json::array({security_info("PKI", "API1")})}}, "AEF1",
-                                           "127.0.0.1", 9443, {weather, hello}));
-  EXPECT_EQ(call(http::TlsInfo{}, token("INV1", now / 1000)), std::make_pair(401, std::string(kMethodInvalidCause)));
+  cache.put("INV1", parse_service_security({{"securityInfo", json::array({security_info("PKI", "API1")})}},
+                                           "AEF1", "127.0.0.1", 9443, {weather, hello}));
+  EXPECT_EQ(call(http::TlsInfo{}, token("INV1", now / 1000)),
+            std::make_pair(401, std::string(kMethodInvalidCause)));
 }
 
 TEST_F(Fixture, AccessControlPolicyIsEnforcedAndCached) {
-  ccf.acl["API1/INV1"] = reply(200, {{"apiInvokerPolicies", json::array({{{"apiInvokerId", "INV1"},
-                                                                           {"allowedTotalInvocations", 3},
-                                                                           {"allowedInvocationsPerSecond", 2}}})}});
+  ccf.acl["API1/INV1"] =
+      reply(200, {{"apiInvokerPolicies", json::array({{{"apiInvokerId", "INV1"},
+                                                       {"allowedTotalInvocations", 3},
+                                                       {"allowedInvocationsPerSecond", 2}}})}});
   auto t = token("INV1", now / 1000);
   EXPECT_EQ(call(http::TlsInfo{}, t).first, 200);
   EXPECT_EQ(call(http::TlsInfo{}, t).first, 200);
@@ -175,10 +183,11 @@ TEST_F(Fixture, AccessControlPolicyIsEnforcedAndCached) {
 
 TEST_F(Fixture, OutsideTheAllowedTimeIs403) {
   ccf.acl["API1/INV1"] = reply(
-      200, {{"apiInvokerPolicies",
-             json::array({{{"apiInvokerId", "INV1"},
-                           {"allowedInvocationTimeRangeList",
-                            json::array({{{"startTime", "2000-01-01T00:00:00Z"}, {"stopTime", "2000-01-02T00:00:00Z"}}})}}})}});
+      200,
+      {{"apiInvokerPolicies", json::array({{{"apiInvokerId", "INV1"},
+                                            {"allowedInvocationTimeRangeList",
+                                             json::array({{{"startTime", "2000-01-01T00:00:00Z"},
+                                                           {"stopTime", "2000-01-02T00:00:00Z"}}})}}})}});
   EXPECT_EQ(call(http::TlsInfo{}, token("INV1", now / 1000)).first, 403);
 }
 

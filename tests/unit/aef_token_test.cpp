@@ -24,8 +24,14 @@ const Keys& keys() {
 }
 
 json claims(std::int64_t exp = kNow + 300) {
-  return {{"iss", "INV1"}, {"client_id", "INV1"}, {"sub", "INV1"}, {"aud", json::array({"AEF1", "AEF2"})},
-          {"scope", "3gpp#AEF1:weather,hello;AEF2:other"}, {"iat", kNow - 10}, {"exp", exp}, {"jti", "j"}};
+  return {{"iss", "INV1"},
+          {"client_id", "INV1"},
+          {"sub", "INV1"},
+          {"aud", json::array({"AEF1", "AEF2"})},
+          {"scope", "3gpp#AEF1:weather,hello;AEF2:other"},
+          {"iat", kNow - 10},
+          {"exp", exp},
+          {"jti", "j"}};
 }
 
 std::string sign(const json& c) {

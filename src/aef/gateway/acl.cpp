@@ -17,11 +17,12 @@ std::optional<std::int64_t> parse_rfc3339(const std::string& s) {
     }
     return v;
   };
-  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' || s[16] != ':')
+  if (s.size() < 20 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') || s[13] != ':' ||
+      s[16] != ':')
     return std::nullopt;
   auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2), se = num(17, 2);
-  if (!y || !mo || !d || !h || !mi || !se || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 ||
-      *se > 60)
+  if (!y || !mo || !d || !h || !mi || !se || *mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 ||
+      *mi > 59 || *se > 60)
     return std::nullopt;
   std::size_t i = 19;
   if (i < s.size() && s[i] == '.') {
@@ -76,15 +77,16 @@ std::optional<InvokerPolicy> parse_access_control_policy(const json& body, const
   return std::nullopt;
 }
 
-std::optional<AclEnforcer::Cached> AclEnforcer::cached(const std::string& api_id, const std::string& invoker) const {
+std::optional<AclEnforcer::Cached> AclEnforcer::cached(const std::string& api_id,
+                                                       const std::string& invoker) const {
   std::lock_guard lock(mutex_);
   auto it = policies_.find({api_id, invoker});
   if (it == policies_.end()) return std::nullopt;
   return it->second;
 }
 
-void AclEnforcer::store(const std::string& api_id, const std::string& invoker, std::optional<InvokerPolicy> policy,
-                        std::int64_t now_ms) {
+void AclEnforcer::store(const std::string& api_id, const std::string& invoker,
+                        std::optional<InvokerPolicy> policy, std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
   policies_[{api_id, invoker}] = Cached{std::move(policy), now_ms};
 }

@@ -15,13 +15,14 @@
 namespace capif::aef {
 
 struct InvokerPolicy {
-  std::optional<std::int64_t> total;       // allowedTotalInvocations
-  std::optional<std::int64_t> per_second;  // allowedInvocationsPerSecond
+  std::optional<std::int64_t> total;                          // allowedTotalInvocations
+  std::optional<std::int64_t> per_second;                     // allowedInvocationsPerSecond
   std::vector<std::pair<std::int64_t, std::int64_t>> ranges;  // [start, stop] unix seconds; empty = any time
 };
 
 // The policy for invoker in an AccessControlPolicyList; nullopt when the list has none for it (no limits).
-std::optional<InvokerPolicy> parse_access_control_policy(const nlohmann::json& body, const std::string& invoker);
+std::optional<InvokerPolicy> parse_access_control_policy(const nlohmann::json& body,
+                                                         const std::string& invoker);
 
 // RFC 3339 date-time -> unix seconds; nullopt when malformed.
 std::optional<std::int64_t> parse_rfc3339(const std::string& s);
@@ -38,8 +39,8 @@ class AclEnforcer {
   void store(const std::string& api_id, const std::string& invoker, std::optional<InvokerPolicy> policy,
              std::int64_t now_ms);
   // Counts the call when it is allowed (a refused call does not use up the allowance).
-  AclVerdict admit(const std::string& api_id, const std::string& invoker, const std::optional<InvokerPolicy>& policy,
-                   std::int64_t now_ms);
+  AclVerdict admit(const std::string& api_id, const std::string& invoker,
+                   const std::optional<InvokerPolicy>& policy, std::int64_t now_ms);
   void forget(const std::string& invoker);  // revocation: policies are fetched again
 
  private:

@@ -4,10 +4,14 @@ namespace capif::aef {
 
 const char* method_name(Presented::Kind kind) {
   switch (kind) {
-    case Presented::psk: return "PSK";
-    case Presented::pki: return "PKI";
-    case Presented::oauth: return "OAUTH";
-    default: return "";
+    case Presented::psk:
+      return "PSK";
+    case Presented::pki:
+      return "PKI";
+    case Presented::oauth:
+      return "OAUTH";
+    default:
+      return "";
   }
 }
 
@@ -49,14 +53,15 @@ void require_negotiated(Presented::Kind kind, const std::optional<InvokerSecurit
                         const PublishedApi& api, const std::optional<std::string>& session_psk) {
   const std::string method = method_name(kind);
   if (!security)
-    throw method_invalid("no " + method + " security context for this invoker at this AEF (never negotiated, or revoked)");
+    throw method_invalid("no " + method +
+                         " security context for this invoker at this AEF (never negotiated, or revoked)");
   const SecurityEntry* e = security->entry_for(api);
   if (!e)
     throw method_invalid("the invoker has not negotiated a security method for API " + api.apiName +
                          " at this AEF (or it was revoked)");
   if (e->method != method)
-    throw method_invalid("the security method negotiated for API " + api.apiName + " is " + e->method + ", not " +
-                         method);
+    throw method_invalid("the security method negotiated for API " + api.apiName + " is " + e->method +
+                         ", not " + method);
   if (kind == Presented::psk && (!session_psk || e->psk != *session_psk))
     throw method_invalid("this TLS-PSK session's key is not the AEFPSK negotiated for API " + api.apiName);
 }

@@ -14,14 +14,15 @@ std::string rfc3339_utc(std::int64_t unix_ms) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(unix_ms % 1000));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(unix_ms % 1000));
   return buf;
 }
 
 namespace {
 std::int64_t system_now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
 
@@ -31,8 +32,8 @@ ApiError token_error(const TokenCheck& t) {
 }
 }  // namespace
 
-Gateway::Gateway(GatewayOptions options, CcfClient& ccf, SecurityCache& cache, AclEnforcer& acl, LogQueue& logs,
-                 Upstream& upstream, Clock clock)
+Gateway::Gateway(GatewayOptions options, CcfClient& ccf, SecurityCache& cache, AclEnforcer& acl,
+                 LogQueue& logs, Upstream& upstream, Clock clock)
     : opt_(std::move(options)),
       ccf_(ccf),
       cache_(cache),
@@ -63,7 +64,8 @@ boost::asio::awaitable<int> Gateway::fetch_security(const std::string& invoker) 
 boost::asio::awaitable<bool> Gateway::refresh_jwks() {
   {
     std::lock_guard lock(jwks_mutex_);
-    if (jwks_fetched_ms_ >= 0 && now_ms() - jwks_fetched_ms_ < opt_.jwks_refresh_min_ms) co_return !jwks_.empty();
+    if (jwks_fetched_ms_ >= 0 && now_ms() - jwks_fetched_ms_ < opt_.jwks_refresh_min_ms)
+      co_return !jwks_.empty();
     jwks_fetched_ms_ = now_ms();
   }
   auto r = co_await ccf_.jwks();
@@ -85,7 +87,8 @@ boost::asio::awaitable<std::string> Gateway::authenticate(const http::Request& r
   switch (p.kind) {
     case Presented::none:
       throw ApiError::unauthorized(
-          "this API needs TLS-PSK, a client certificate issued by the CCF, or an access token (Authorization: Bearer)");
+          "this API needs TLS-PSK, a client certificate issued by the CCF, or an access token "
+          "(Authorization: Bearer)");
     case Presented::untrusted_cert:
       throw ApiError::unauthorized("the client certificate is not issued by the CCF or is not valid now");
     case Presented::psk:
@@ -148,18 +151,21 @@ boost::asio::awaitable<void> Gateway::enforce_acl(const PublishedApi& api, const
       // CCF unreachable: keep the last policy (none: no limits) and ask again in 5 s.
       if (cached) policy = cached->policy;
       acl_.store(api.apiId, invoker, policy, now - opt_.acl_refresh_ms + 5000);
-      spdlog::warn("cannot fetch the access control policy of {} for {}: {}", invoker, api.apiName, r.describe());
+      spdlog::warn("cannot fetch the access control policy of {} for {}: {}", invoker, api.apiName,
+                   r.describe());
     }
   }
   switch (acl_.admit(api.apiId, invoker, policy, now)) {
     case AclVerdict::allow:
       co_return;
     case AclVerdict::over_total:
-      throw ApiError(429, "Too Many Requests", "the allowed total number of invocations of " + api.apiName +
-                                                   " is used up", "INVOCATION_LIMIT_REACHED");
+      throw ApiError(429, "Too Many Requests",
+                     "the allowed total number of invocations of " + api.apiName + " is used up",
+                     "INVOCATION_LIMIT_REACHED");
     case AclVerdict::over_rate:
       throw ApiError(429, "Too Many Requests",
-                     "more invocations of " + api.apiName + " per second than allowed", "INVOCATION_RATE_EXCEEDED");
+                     "more invocations of " + api.apiName + " per second than allowed",
+                     "INVOCATION_RATE_EXCEEDED");
     case AclVerdict::outside_time:
       throw ApiError(403, "Forbidden", "invocations of " + api.apiName + " are not allowed at this time",
                      "OUTSIDE_ALLOWED_TIME_RANGE");
@@ -191,7 +197,8 @@ boost::asio::awaitable<http::Response> Gateway::handle(const http::Request& req,
   try {
     invoker = co_await authenticate(req, tls, api, method);
     co_await enforce_acl(api, invoker);
-    const Caller caller{invoker, method, api.apiName, api.apiId};  // named: GCC 12 double-destroys temporaries in co_await
+    const Caller caller{invoker, method, api.apiName,
+                        api.apiId};  // named: GCC 12 double-destroys temporaries in co_await
     auto resp = co_await upstream_.forward(req, rest, caller);
     log_call(req, api, invoker, rest, resp.status, start);
     co_return resp;
@@ -213,8 +220,8 @@ void Gateway::revoke(const std::string& invoker, const std::vector<std::string>&
     if (ids.contains(a.apiId)) names.insert(a.apiName);
   cache_.revoke(invoker, ids, names, now_ms() / 1000);
   acl_.forget(invoker);
-  spdlog::info("authorization of {} revoked for {}", invoker, ids.empty() ? std::string("all APIs") :
-                                                                std::to_string(ids.size()) + " API(s)");
+  spdlog::info("authorization of {} revoked for {}", invoker,
+               ids.empty() ? std::string("all APIs") : std::to_string(ids.size()) + " API(s)");
 }
 
 }  // namespace capif::aef

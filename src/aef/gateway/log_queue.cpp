@@ -1,9 +1,9 @@
 #include "aef/gateway/log_queue.hpp"
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/spdlog.h>
 
 #include <map>
 
@@ -36,7 +36,12 @@ std::size_t LogQueue::size() const {
 
 LogShipper::LogShipper(LogQueue& queue, CcfClient& ccf, std::string aef_id, std::size_t batch_size,
                        std::chrono::milliseconds interval)
-    : queue_(queue), ccf_(ccf), aef_id_(std::move(aef_id)), batch_(batch_size), interval_(interval), delay_(interval) {}
+    : queue_(queue),
+      ccf_(ccf),
+      aef_id_(std::move(aef_id)),
+      batch_(batch_size),
+      interval_(interval),
+      delay_(interval) {}
 
 boost::asio::awaitable<bool> LogShipper::flush_once() {
   if (pending_.empty()) pending_ = queue_.take(batch_);
@@ -61,7 +66,8 @@ boost::asio::awaitable<bool> LogShipper::flush_once() {
     // 4xx other than 408/429: the CCF will never take this document; drop it instead of retrying forever.
     if (reply.error.empty() && reply.status >= 400 && reply.status < 500 && reply.status != 408 &&
         reply.status != 429) {
-      spdlog::error("the CCF refused {} invocation log(s) of {}: {}", doc["logs"].size(), invoker, reply.describe());
+      spdlog::error("the CCF refused {} invocation log(s) of {}: {}", doc["logs"].size(), invoker,
+                    reply.describe());
       continue;
     }
     spdlog::warn("posting invocation logs failed ({}); retrying", reply.describe());
@@ -73,7 +79,8 @@ boost::asio::awaitable<bool> LogShipper::flush_once() {
     delay_ = interval_;
     co_return true;
   }
-  delay_ = std::min<std::chrono::milliseconds>(delay_ * 2, std::max(interval_, std::chrono::milliseconds(30000)));
+  delay_ =
+      std::min<std::chrono::milliseconds>(delay_ * 2, std::max(interval_, std::chrono::milliseconds(30000)));
   co_return false;
 }
 
@@ -83,8 +90,8 @@ boost::asio::awaitable<void> LogShipper::run() {
     // Sleep in short steps so stop() is noticed quickly.
     auto until = std::chrono::steady_clock::now() + delay_;
     while (!stopping_ && std::chrono::steady_clock::now() < until) {
-      timer.expires_after(std::min<std::chrono::steady_clock::duration>(until - std::chrono::steady_clock::now(),
-                                                                        std::chrono::milliseconds(100)));
+      timer.expires_after(std::min<std::chrono::steady_clock::duration>(
+          until - std::chrono::steady_clock::now(), std::chrono::milliseconds(100)));
       co_await timer.async_wait(boost::asio::use_awaitable);
     }
     bool done = co_await flush_once();

@@ -26,8 +26,9 @@ std::string str(const json& j, const char* key) {
 }
 }  // namespace
 
-InvokerSecurity parse_service_security(const json& body, const std::string& aef_id, const std::string& address,
-                                       int port, const std::vector<PublishedApi>& apis) {
+InvokerSecurity parse_service_security(const json& body, const std::string& aef_id,
+                                       const std::string& address, int port,
+                                       const std::vector<PublishedApi>& apis) {
   if (!body.is_object() || !body.contains("securityInfo") || !body["securityInfo"].is_array())
     throw std::runtime_error("ServiceSecurity without securityInfo");
   InvokerSecurity out;

@@ -22,7 +22,9 @@ struct SecurityEntry {
   std::string psk;     // raw AEFPSK (PSK)
   std::string ca_pem;  // CA certificate validating the invoker (PKI)
   std::set<std::string> api_ids, api_names;
-  bool covers(const PublishedApi& api) const { return api_ids.contains(api.apiId) || api_names.contains(api.apiName); }
+  bool covers(const PublishedApi& api) const {
+    return api_ids.contains(api.apiId) || api_names.contains(api.apiName);
+  }
 };
 
 struct InvokerSecurity {
@@ -36,7 +38,8 @@ struct InvokerSecurity {
 // one of our interfaces) and maps them to our APIs (authorizationInfo apiIds/apiNames, apiId, apiPrefix).
 // Throws std::runtime_error on a malformed body.
 InvokerSecurity parse_service_security(const nlohmann::json& body, const std::string& aef_id,
-                                       const std::string& address, int port, const std::vector<PublishedApi>& apis);
+                                       const std::string& address, int port,
+                                       const std::vector<PublishedApi>& apis);
 
 class SecurityCache {
  public:

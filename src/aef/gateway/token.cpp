@@ -24,8 +24,8 @@ std::string ec_point_to_pem(const std::string& x, const std::string& y) {
       OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, group, 0),
       OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()),
       OSSL_PARAM_construct_end()};
-  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr),
-                                                                   EVP_PKEY_CTX_free);
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> ctx(
+      EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr), EVP_PKEY_CTX_free);
   EVP_PKEY* raw = nullptr;
   if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) <= 0 ||
       EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params) <= 0)
@@ -61,7 +61,8 @@ JwksKeys parse_jwks(const json& jwks) {
     if (auto alg = str(k, "alg"); !alg.empty() && alg != "ES256") continue;
     if (auto use = str(k, "use"); !use.empty() && use != "sig") continue;
     try {
-      auto pem = ec_point_to_pem(crypto::base64url_decode(str(k, "x")), crypto::base64url_decode(str(k, "y")));
+      auto pem =
+          ec_point_to_pem(crypto::base64url_decode(str(k, "x")), crypto::base64url_decode(str(k, "y")));
       if (!pem.empty()) out[str(k, "kid")] = pem;
     } catch (const std::exception&) {
     }
@@ -117,7 +118,8 @@ TokenCheck check_access_token(const std::string& token, const JwksKeys& keys, co
   if (!v.ok) {
     if (v.error == "expired") return fail(401, "invalid_token", "the access token has expired");
     if (v.error == "not_yet_valid") return fail(401, "invalid_token", "the access token is not valid yet");
-    if (v.error == "bad_signature") return fail(401, "invalid_token", "the access token signature is invalid");
+    if (v.error == "bad_signature")
+      return fail(401, "invalid_token", "the access token signature is invalid");
     return fail(401, "invalid_token", "the access token is invalid (" + v.error + ")");
   }
   const json& c = v.claims;
@@ -135,7 +137,8 @@ TokenCheck check_access_token(const std::string& token, const JwksKeys& keys, co
   auto scope = parse_scope(str(c, "scope"));
   auto mine = scope.find(aef_id);
   if (mine == scope.end() || !mine->second.contains(api_name))
-    return fail(403, "insufficient_scope", "API " + api_name + " is not in the access token's scope for this AEF");
+    return fail(403, "insufficient_scope",
+                "API " + api_name + " is not in the access token's scope for this AEF");
   if (auto it = c.find("iat"); it != c.end() && it->is_number_integer()) t.iat = it->get<std::int64_t>();
   t.ok = true;
   t.status = 200;

@@ -19,9 +19,9 @@ std::map<std::string, std::set<std::string>> parse_scope(const std::string& scop
 
 struct TokenCheck {
   bool ok = false;
-  int status = 401;    // 401 invalid_token, 403 insufficient_scope
-  std::string error;   // "invalid_token" | "insufficient_scope" | "unknown_key"
-  std::string detail;  // for the ProblemDetails
+  int status = 401;     // 401 invalid_token, 403 insufficient_scope
+  std::string error;    // "invalid_token" | "insufficient_scope" | "unknown_key"
+  std::string detail;   // for the ProblemDetails
   std::string invoker;  // client_id (else sub, else iss)
   std::int64_t iat = 0;
 };

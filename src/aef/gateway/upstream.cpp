@@ -27,10 +27,12 @@ class HttpUpstream final : public Upstream {
   boost::asio::awaitable<http::Response> forward(const http::Request& req, std::string rest,
                                                  const Caller& caller) override {
     // Hop-by-hop headers and the caller's credentials stay at the gateway.
-    static const std::set<std::string> kDrop{"authorization", "connection", "keep-alive", "proxy-connection",
-                                             "te", "trailer", "transfer-encoding", "upgrade", "host",
-                                             "content-length", "content-type", "x-capif-api-invoker-id",
-                                             "x-capif-security-method"};
+    static const std::set<std::string> kDrop{
+        "authorization",          "connection",   "keep-alive",
+        "proxy-connection",       "te",           "trailer",
+        "transfer-encoding",      "upgrade",      "host",
+        "content-length",         "content-type", "x-capif-api-invoker-id",
+        "x-capif-security-method"};
     http::ClientRequest out;
     out.method = req.method;
     out.url = base_ + rest;
@@ -44,13 +46,15 @@ class HttpUpstream final : public Upstream {
     if (!r.ok()) {
       const bool timeout = r.error.find(" within ") != std::string::npos;
       throw ApiError(timeout ? 504 : 502, timeout ? "Gateway Timeout" : "Bad Gateway",
-                     "the upstream service failed: " + r.error, timeout ? "UPSTREAM_TIMEOUT" : "UPSTREAM_FAILURE");
+                     "the upstream service failed: " + r.error,
+                     timeout ? "UPSTREAM_TIMEOUT" : "UPSTREAM_FAILURE");
     }
     http::Response resp;
     resp.status = r.status;
     resp.body = std::move(r.body);
     if (const auto* ct = r.header("content-type")) resp.content_type = *ct;
-    static const std::set<std::string> kKeep{"location", "cache-control", "etag", "last-modified", "retry-after"};
+    static const std::set<std::string> kKeep{"location", "cache-control", "etag", "last-modified",
+                                             "retry-after"};
     for (const auto& [k, v] : r.headers)
       if (kKeep.contains(k)) resp.headers.emplace_back(k, v);
     co_return resp;
@@ -68,9 +72,11 @@ class DemoUpstream final : public Upstream {
     auto path = rest.substr(0, rest.find('?'));
     if (path == "/hello" && req.method == "GET")
       co_return http::Response::json(
-          200, nlohmann::json{{"hello", caller.invoker}, {"api", caller.api_name}, {"method", caller.method}}.dump());
+          200, nlohmann::json{{"hello", caller.invoker}, {"api", caller.api_name}, {"method", caller.method}}
+                   .dump());
     if (path == "/echo" && req.method == "POST")
-      co_return http::Response::json(200, nlohmann::json{{"invoker", caller.invoker}, {"body", req.body}}.dump());
+      co_return http::Response::json(200,
+                                     nlohmann::json{{"invoker", caller.invoker}, {"body", req.body}}.dump());
     throw ApiError::not_found("the demo API has GET /hello and POST /echo only");
   }
 };

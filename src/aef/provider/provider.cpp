@@ -42,7 +42,8 @@ bool load_state(const fs::path& dir, ProviderState& s) {
   s.amf.id = j.at("amfId");
   s.apf.id = j.at("apfId");
   s.aef.id = j.at("aefId");
-  for (const auto& [name, id] : j.value("publications", json::object()).items()) s.api_ids[name] = id;
+  const json pubs = j.value("publications", json::object());  // a named copy: items() must not outlive it
+  for (const auto& [name, id] : pubs.items()) s.api_ids[name] = id.get<std::string>();
   for (auto [fn, id] : {std::pair{"amf", &s.amf}, {"apf", &s.apf}, {"aef", &s.aef}}) {
     id->key_pem = crypto::read_file(dir / (std::string(fn) + ".key"));
     id->cert_pem = crypto::read_file(dir / (std::string(fn) + ".crt"));
@@ -99,15 +100,18 @@ ProviderState ensure_registered(const AefConfig& cfg, ProviderCcf& ccf) {
   if (s.amf.id.empty() || s.apf.id.empty() || s.aef.id.empty())
     throw std::runtime_error("the CCF's registration answer lacks a function");
   save_state(dir, s);
-  spdlog::info("registered provider domain {}: AMF {}, APF {}, AEF {}", s.dom_id, s.amf.id, s.apf.id, s.aef.id);
+  spdlog::info("registered provider domain {}: AMF {}, APF {}, AEF {}", s.dom_id, s.amf.id, s.apf.id,
+               s.aef.id);
   return s;
 }
 
 json service_api_description(const AefConfig& cfg, const ApiConfig& api, const std::string& aef_id) {
   json resources = json::array();
   for (const auto& r : api.resources)
-    resources.push_back(
-        {{"resourceName", r.name}, {"commType", "REQUEST_RESPONSE"}, {"uri", r.uri}, {"operations", r.operations}});
+    resources.push_back({{"resourceName", r.name},
+                         {"commType", "REQUEST_RESPONSE"},
+                         {"uri", r.uri},
+                         {"operations", r.operations}});
   json intf{{"ipv4Addr", cfg.listen.address},
             {"port", cfg.listen.port},
             {"apiPrefix", api.prefix},
@@ -137,11 +141,13 @@ void publish_apis(const AefConfig& cfg, ProviderCcf& ccf, ProviderState& s) {
         spdlog::info("updated API {} ({})", api.apiName, it->second);
         continue;
       }
-      if (r.status != 404) throw std::runtime_error("update of API " + api.apiName + " refused: " + r.describe());
+      if (r.status != 404)
+        throw std::runtime_error("update of API " + api.apiName + " refused: " + r.describe());
       spdlog::warn("the CCF no longer knows API {} ({}): publishing it again", api.apiName, it->second);
     }
     auto r = ccf.publish(s.apf.tls(), s.apf.id, body);
-    if (r.status != 201) throw std::runtime_error("publication of API " + api.apiName + " refused: " + r.describe());
+    if (r.status != 201)
+      throw std::runtime_error("publication of API " + api.apiName + " refused: " + r.describe());
     s.api_ids[api.apiName] = r.body.at("apiId");
     save_state(cfg.data_dir, s);
     spdlog::info("published API {} as {}", api.apiName, s.api_ids[api.apiName]);
