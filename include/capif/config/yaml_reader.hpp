@@ -45,6 +45,9 @@ class MapReader {
   std::filesystem::path required_path(std::string_view key);
   // A nested mapping; a missing key gives an empty mapping (so all its defaults apply).
   MapReader map(std::string_view key);
+  // A list of mappings ("apis: [{...}, {...}]"); a missing key gives an empty list. Items are named
+  // "key[i]" in error messages and are strict like every other mapping.
+  std::vector<MapReader> map_list(std::string_view key);
 
   bool has(std::string_view key) const;
   // Present with a scalar value: lets callers validate a value only when its type was right, so one

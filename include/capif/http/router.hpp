@@ -27,7 +27,8 @@ struct RouteMatch;
 
 class Router {
  public:
-  // Template segments in braces are parameters: "/published-apis/v1/{apfId}/service-apis".
+  // Template segments in braces are parameters: "/published-apis/v1/{apfId}/service-apis". A last segment
+  // "{name*}" is a tail: it matches zero or more remaining segments ("/gw/{rest*}" matches "/gw/a/b").
   void add(std::string method, std::string path_template, Handler handler, RouteOptions options = {});
 
   struct Found {

@@ -184,6 +184,25 @@ MapReader MapReader::map(std::string_view key) {
   return reader_->make_map(n, child);
 }
 
+std::vector<MapReader> MapReader::map_list(std::string_view key) {
+  YAML::Node n = lookup(key);
+  std::vector<MapReader> out;
+  if (!n.IsDefined()) return out;
+  if (!n.IsSequence()) {
+    error(key, "must be a list of mappings");
+    return out;
+  }
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    std::string child = key_path(key) + "[" + std::to_string(i) + "]";
+    if (!n[i].IsMap()) {
+      reader_->add_error(child + ": must be a mapping");
+      continue;
+    }
+    out.push_back(reader_->make_map(n[i], child));
+  }
+  return out;
+}
+
 // ---- YamlReader ----
 
 YamlReader::YamlReader(const std::string& yaml, std::string source, std::filesystem::path base_dir)

@@ -27,10 +27,20 @@ Router::Found Router::find(const std::string& method, const std::string& path) c
     return found;
   const auto segments = split_path(path);
   for (const auto& route : routes_) {
-    if (route.segments.size() != segments.size()) continue;
+    // A last template segment "{name*}" (a tail) matches zero or more remaining segments, joined by '/'.
+    const bool tail = !route.segments.empty() && route.segments.back().size() > 3 &&
+                      route.segments.back().ends_with("*}") && route.segments.back().front() == '{';
+    const std::size_t fixed = tail ? route.segments.size() - 1 : route.segments.size();
+    if (tail ? segments.size() < fixed : segments.size() != fixed) continue;
     std::map<std::string, std::string> params;
     bool match = true;
-    for (std::size_t i = 0; i < segments.size() && match; ++i) {
+    if (tail) {
+      std::string rest;
+      for (std::size_t i = fixed; i < segments.size(); ++i) rest += (rest.empty() ? "" : "/") + segments[i];
+      const auto& t = route.segments.back();
+      params[t.substr(1, t.size() - 3)] = std::move(rest);
+    }
+    for (std::size_t i = 0; i < fixed && match; ++i) {
       const auto& t = route.segments[i];
       if (t.size() > 2 && t.front() == '{' && t.back() == '}')
         params[t.substr(1, t.size() - 2)] = segments[i];

@@ -1,0 +1,177 @@
+#include "aef/app.hpp"
+
+#include "aef/api/aef_security_api.hpp"
+#include "aef/gateway/gateway.hpp"
+#include "aef/provider/provider.hpp"
+#include "capif/crypto/files.hpp"
+#include "capif/http/server.hpp"
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include <thread>
+
+namespace capif::aef {
+namespace asio = boost::asio;
+
+void setup_logging(const AefConfig& cfg) {
+  auto logger = cfg.log.file.empty() ? spdlog::stderr_color_mt("capif-aef")
+                                     : spdlog::basic_logger_mt("capif-aef", cfg.log.file.string());
+  logger->set_level(spdlog::level::from_str(cfg.log.level));
+  logger->flush_on(spdlog::level::info);
+  spdlog::set_default_logger(logger);
+}
+
+namespace {
+std::vector<PublishedApi> published(const AefConfig& cfg, const ProviderState& s) {
+  std::vector<PublishedApi> out;
+  for (const auto& a : cfg.apis) out.push_back({s.api_ids.at(a.apiName), a.apiName, a.version, a.prefix});
+  return out;
+}
+}  // namespace
+
+struct AefApp::Impl {
+  explicit Impl(AefConfig c)
+      : cfg(std::move(c)),
+        ca_pem(crypto::read_file(cfg.ccf.ca_file)),
+        state(provision()),
+        work(asio::make_work_guard(ioc)),
+        ccf(make_https_ccf_client(ioc.get_executor(), cfg.ccf.api_root, state.aef.id, ca_pem,
+                                  state.aef.tls())),
+        upstream(make_upstream()),
+        logs(static_cast<std::size_t>(cfg.logs.queue_limit)),
+        gateway(gateway_options(), *ccf, cache, acl, logs, *upstream),
+        shipper(logs, *ccf, state.aef.id, static_cast<std::size_t>(cfg.logs.batch_size),
+                std::chrono::milliseconds(cfg.logs.flush_interval_ms)),
+        server(server_config(), routes(), [](const http::TlsInfo&) { return Principal{}; }) {
+    io_thread = std::thread([this] { ioc.run(); });
+    asio::co_spawn(ioc, shipper.run(), [this](std::exception_ptr) { shipper_done.set_value(); });
+    asio::co_spawn(ioc, gateway.refresh_jwks(), asio::detached);  // warm the token key cache
+  }
+
+  ~Impl() {
+    shipper.stop();
+    if (!shipper_stopped) shipper_done.get_future().wait_for(std::chrono::seconds(10));
+    work.reset();
+    ioc.stop();
+    if (io_thread.joinable()) io_thread.join();
+  }
+
+  ProviderState provision() {
+    auto provider = make_https_provider_ccf(cfg.ccf.api_root, ca_pem);
+    auto s = ensure_registered(cfg, *provider);
+    publish_apis(cfg, *provider, s);
+    return s;
+  }
+
+  std::unique_ptr<Upstream> make_upstream() {
+    if (cfg.upstream.url.empty()) return make_demo_upstream();
+    UpstreamOptions o;
+    o.base_url = cfg.upstream.url;
+    o.ca_pem = cfg.upstream.ca_file.empty() ? ca_pem : crypto::read_file(cfg.upstream.ca_file);
+    o.connect_timeout = std::chrono::milliseconds(cfg.upstream.connect_timeout_ms);
+    o.request_timeout = std::chrono::milliseconds(cfg.upstream.request_timeout_ms);
+    o.max_body_bytes = static_cast<std::size_t>(cfg.upstream.max_body_bytes);
+    o.max_idle = static_cast<std::size_t>(cfg.upstream.max_idle);
+    return make_http_upstream(ioc.get_executor(), o);
+  }
+
+  GatewayOptions gateway_options() const {
+    GatewayOptions g;
+    g.aef_id = state.aef.id;
+    g.address = cfg.listen.address;
+    g.port = cfg.listen.port;
+    g.token_leeway_s = cfg.security.token_leeway_s;
+    g.acl_refresh_ms = cfg.security.acl_refresh_ms;
+    g.jwks_refresh_min_ms = cfg.security.jwks_refresh_min_ms;
+    g.apis = published(cfg, state);
+    return g;
+  }
+
+  http::ServerConfig server_config() {
+    http::ServerConfig s;
+    s.address = cfg.listen.address;
+    s.port = static_cast<std::uint16_t>(cfg.listen.port);
+    s.threads = cfg.listen.threads;
+    s.cert_chain_pem = state.aef.cert_pem;
+    s.key_pem = state.aef.key_pem;
+    s.client_ca_pem = ca_pem;
+    s.limits.header_bytes = static_cast<std::size_t>(cfg.limits.header_bytes);
+    s.limits.body_bytes = static_cast<std::size_t>(cfg.limits.body_bytes);
+    s.limits.handshake_timeout = std::chrono::milliseconds(cfg.limits.handshake_timeout_ms);
+    s.limits.read_timeout = std::chrono::milliseconds(cfg.limits.read_timeout_ms);
+    s.limits.write_timeout = std::chrono::milliseconds(cfg.limits.write_timeout_ms);
+    s.limits.idle_timeout = std::chrono::milliseconds(cfg.limits.idle_timeout_ms);
+    s.limits.max_connections = static_cast<std::size_t>(cfg.limits.max_connections);
+    // Synchronous, on the handshake thread: only the cache (filled by check-authentication or a PKI/OAuth
+    // fetch); an unknown identity is refused.
+    s.psk_lookup = [this](const std::string& identity) { return cache.psk(identity); };
+    return s;
+  }
+
+  http::Router routes() {
+    http::Router r;
+    api::add_aef_security_routes(r, gateway, cfg.ccf.id);
+    const std::string aef_id = state.aef.id;
+    r.add("GET", "/healthz",
+          [aef_id](http::RequestContext&) -> asio::awaitable<http::Response> {
+            co_return http::Response::json(200, nlohmann::json{{"status", "ok"}, {"aefId", aef_id}}.dump());
+          },
+          {http::ClientAuth::optional, {}});
+    for (const auto& api : gateway.options().apis) {
+      auto handler = [this, api](http::RequestContext& ctx) -> asio::awaitable<http::Response> {
+        // The raw target keeps the caller's percent-encoding for the upstream.
+        const std::string& t = ctx.request.target;
+        std::string rest = t.starts_with(api.prefix) ? t.substr(api.prefix.size()) : "/" + ctx.param("rest");
+        if (rest.empty() || rest[0] == '?') rest = "/" + rest;
+        co_return co_await gateway.handle(ctx.request, ctx.tls, api, rest);
+      };
+      for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"})
+        r.add(m, api.prefix + "/{rest*}", handler, {http::ClientAuth::optional, {}});
+    }
+    return r;
+  }
+
+  AefConfig cfg;
+  std::string ca_pem;
+  ProviderState state;
+  asio::io_context ioc;  // outbound: CCF client, upstream pool, log shipper
+  asio::executor_work_guard<asio::io_context::executor_type> work;
+  std::unique_ptr<CcfClient> ccf;
+  std::unique_ptr<Upstream> upstream;
+  SecurityCache cache;
+  AclEnforcer acl;
+  LogQueue logs;
+  Gateway gateway;
+  LogShipper shipper;
+  http::Server server;
+  std::thread io_thread;
+  std::promise<void> shipper_done;
+  bool shipper_stopped = false;
+};
+
+AefApp::AefApp(AefConfig cfg) : impl_(std::make_unique<Impl>(std::move(cfg))) {}
+AefApp::~AefApp() = default;
+std::uint16_t AefApp::listen() {
+  return impl_->server.listen();
+}
+void AefApp::run() {
+  impl_->server.run();
+  impl_->shipper.stop();  // a last flush of the queued logs
+  impl_->shipper_done.get_future().wait_for(std::chrono::seconds(10));
+  impl_->shipper_stopped = true;
+}
+void AefApp::stop() {
+  impl_->server.stop();
+}
+const std::string& AefApp::aef_id() const {
+  return impl_->state.aef.id;
+}
+
+}  // namespace capif::aef

@@ -1,0 +1,227 @@
+#include "aef/gateway/gateway.hpp"
+
+#include "aef/gateway/authorize.hpp"
+#include "capif/problem.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <ctime>
+
+namespace capif::aef {
+
+std::string rfc3339_utc(std::int64_t unix_ms) {
+  std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(unix_ms % 1000));
+  return buf;
+}
+
+namespace {
+std::int64_t system_now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+ApiError token_error(const TokenCheck& t) {
+  if (t.status == 403) return ApiError(403, "Forbidden", t.detail, "INSUFFICIENT_SCOPE");
+  return ApiError::unauthorized(t.detail, "Bearer realm=\"capif\", error=\"invalid_token\"");
+}
+}  // namespace
+
+Gateway::Gateway(GatewayOptions options, CcfClient& ccf, SecurityCache& cache, AclEnforcer& acl,
+                 LogQueue& logs, Upstream& upstream, Clock clock)
+    : opt_(std::move(options)),
+      ccf_(ccf),
+      cache_(cache),
+      acl_(acl),
+      logs_(logs),
+      upstream_(upstream),
+      clock_(clock ? std::move(clock) : Clock(system_now_ms)) {}
+
+boost::asio::awaitable<int> Gateway::fetch_security(const std::string& invoker) {
+  auto r = co_await ccf_.trusted_invoker(invoker);
+  if (r.ok()) {
+    try {
+      cache_.put(invoker, parse_service_security(r.body, opt_.aef_id, opt_.address, opt_.port, opt_.apis));
+      co_return 200;
+    } catch (const std::exception& e) {
+      spdlog::error("the CCF's security information for {} is malformed: {}", invoker, e.what());
+      co_return 0;
+    }
+  }
+  if (!r.error.empty()) {
+    spdlog::warn("cannot fetch the security information of {}: {}", invoker, r.error);
+    co_return 0;
+  }
+  if (r.status == 403 || r.status == 404) cache_.erase(invoker);
+  co_return r.status;
+}
+
+boost::asio::awaitable<bool> Gateway::refresh_jwks() {
+  {
+    std::lock_guard lock(jwks_mutex_);
+    if (jwks_fetched_ms_ >= 0 && now_ms() - jwks_fetched_ms_ < opt_.jwks_refresh_min_ms)
+      co_return !jwks_.empty();
+    jwks_fetched_ms_ = now_ms();
+  }
+  auto r = co_await ccf_.jwks();
+  auto keys = r.ok() ? parse_jwks(r.body) : JwksKeys{};
+  std::lock_guard lock(jwks_mutex_);
+  if (!keys.empty()) {
+    jwks_ = std::move(keys);
+  } else {
+    spdlog::warn("cannot get the CCF's token keys (JWKS): {}", r.ok() ? "no usable key" : r.describe());
+    jwks_fetched_ms_ = now_ms() - opt_.jwks_refresh_min_ms + 1000;  // try again in a second
+  }
+  co_return !jwks_.empty();
+}
+
+boost::asio::awaitable<std::string> Gateway::authenticate(const http::Request& req, const http::TlsInfo& tls,
+                                                          const PublishedApi& api, std::string& method) {
+  Presented p = identify(tls, req.header("authorization"));
+  method = method_name(p.kind);
+  switch (p.kind) {
+    case Presented::none:
+      throw ApiError::unauthorized(
+          "this API needs TLS-PSK, a client certificate issued by the CCF, or an access token "
+          "(Authorization: Bearer)");
+    case Presented::untrusted_cert:
+      throw ApiError::unauthorized("the client certificate is not issued by the CCF or is not valid now");
+    case Presented::psk:
+      require_negotiated(p.kind, cache_.get(p.invoker), api, cache_.psk(p.invoker));
+      co_return p.invoker;
+    case Presented::pki: {
+      auto sec = cache_.get(p.invoker);
+      if (!sec) {
+        co_await fetch_security(p.invoker);
+        sec = cache_.get(p.invoker);
+      }
+      require_negotiated(p.kind, sec, api, std::nullopt);
+      co_return p.invoker;
+    }
+    case Presented::oauth:
+      break;
+  }
+  JwksKeys keys;
+  {
+    std::lock_guard lock(jwks_mutex_);
+    keys = jwks_;
+  }
+  if (keys.empty()) {
+    if (!co_await refresh_jwks())
+      throw ApiError(503, "Service Unavailable", "the CCF's token verification key is not available yet",
+                     "TOKEN_KEY_UNAVAILABLE");
+    std::lock_guard lock(jwks_mutex_);
+    keys = jwks_;
+  }
+  const auto now = now_ms();
+  auto t = check_access_token(p.token, keys, opt_.aef_id, api.apiName, now / 1000, opt_.token_leeway_s);
+  if (t.error == "unknown_key" && co_await refresh_jwks()) {  // the CCF may have rotated its key
+    std::lock_guard lock(jwks_mutex_);
+    t = check_access_token(p.token, jwks_, opt_.aef_id, api.apiName, now / 1000, opt_.token_leeway_s);
+  }
+  if (!t.ok) throw token_error(t);
+  if (!p.invoker.empty() && p.invoker != t.invoker)
+    throw ApiError::unauthorized("the access token belongs to another invoker than the client certificate");
+  if (auto revoked = cache_.revoked_at(t.invoker, api.apiName); revoked > 0 && t.iat <= revoked)
+    throw ApiError::unauthorized("the invoker's authorization was revoked after this token was issued",
+                                 "Bearer realm=\"capif\", error=\"invalid_token\"");
+  require_oauth_allowed(cache_.get(t.invoker), api);
+  co_return t.invoker;
+}
+
+boost::asio::awaitable<void> Gateway::enforce_acl(const PublishedApi& api, const std::string& invoker) {
+  const auto now = now_ms();
+  auto cached = acl_.cached(api.apiId, invoker);
+  std::optional<InvokerPolicy> policy;
+  if (cached && now - cached->fetched_ms < opt_.acl_refresh_ms) {
+    policy = cached->policy;
+  } else {
+    auto r = co_await ccf_.access_control_policy(api.apiId, invoker);
+    if (r.ok()) {
+      policy = parse_access_control_policy(r.body, invoker);
+      acl_.store(api.apiId, invoker, policy, now);
+    } else if (r.error.empty() && r.status == 404) {
+      acl_.store(api.apiId, invoker, std::nullopt, now);  // no policy: no limits
+    } else {
+      // CCF unreachable: keep the last policy (none: no limits) and ask again in 5 s.
+      if (cached) policy = cached->policy;
+      acl_.store(api.apiId, invoker, policy, now - opt_.acl_refresh_ms + 5000);
+      spdlog::warn("cannot fetch the access control policy of {} for {}: {}", invoker, api.apiName,
+                   r.describe());
+    }
+  }
+  switch (acl_.admit(api.apiId, invoker, policy, now)) {
+    case AclVerdict::allow:
+      co_return;
+    case AclVerdict::over_total:
+      throw ApiError(429, "Too Many Requests",
+                     "the allowed total number of invocations of " + api.apiName + " is used up",
+                     "INVOCATION_LIMIT_REACHED");
+    case AclVerdict::over_rate:
+      throw ApiError(429, "Too Many Requests",
+                     "more invocations of " + api.apiName + " per second than allowed",
+                     "INVOCATION_RATE_EXCEEDED");
+    case AclVerdict::outside_time:
+      throw ApiError(403, "Forbidden", "invocations of " + api.apiName + " are not allowed at this time",
+                     "OUTSIDE_ALLOWED_TIME_RANGE");
+  }
+}
+
+void Gateway::log_call(const http::Request& req, const PublishedApi& api, const std::string& invoker,
+                       const std::string& rest, int status, std::int64_t start_ms) {
+  const std::string path = rest.substr(0, rest.find('?'));
+  nlohmann::json log{{"apiId", api.apiId},
+                     {"apiName", api.apiName},
+                     {"apiVersion", api.version},
+                     {"resourceName", path},
+                     {"uri", api.prefix + path},
+                     {"protocol", "HTTP_1_1"},
+                     {"operation", req.method},
+                     {"result", std::to_string(status)},
+                     {"invocationTime", rfc3339_utc(start_ms)},
+                     {"invocationLatency", std::max<std::int64_t>(0, now_ms() - start_ms)}};
+  logs_.push({invoker, std::move(log)});
+}
+
+boost::asio::awaitable<http::Response> Gateway::handle(const http::Request& req, const http::TlsInfo& tls,
+                                                       const PublishedApi& api, std::string rest) {
+  const auto start = now_ms();
+  std::string invoker, method;
+  std::exception_ptr failure;
+  int status = 500;
+  try {
+    invoker = co_await authenticate(req, tls, api, method);
+    co_await enforce_acl(api, invoker);
+    const Caller caller{invoker, method, api.apiName,
+                        api.apiId};  // named: GCC 12 double-destroys temporaries in co_await
+    auto resp = co_await upstream_.forward(req, rest, caller);
+    log_call(req, api, invoker, rest, resp.status, start);
+    co_return resp;
+  } catch (const ApiError& e) {
+    status = e.status();
+    failure = std::current_exception();
+  }
+  if (!invoker.empty()) log_call(req, api, invoker, rest, status, start);  // refused calls are logged too
+  std::rethrow_exception(failure);
+}
+
+}  // namespace capif::aef
+
+namespace capif::aef {
+
+void Gateway::revoke(const std::string& invoker, const std::vector<std::string>& api_ids) {
+  std::set<std::string> ids(api_ids.begin(), api_ids.end()), names;
+  for (const auto& a : opt_.apis)
+    if (ids.contains(a.apiId)) names.insert(a.apiName);
+  cache_.revoke(invoker, ids, names, now_ms() / 1000);
+  acl_.forget(invoker);
+  spdlog::info("authorization of {} revoked for {}", invoker,
+               ids.empty() ? std::string("all APIs") : std::to_string(ids.size()) + " API(s)");
+}
+
+}  // namespace capif::aef

@@ -1,0 +1,73 @@
+#pragma once
+// The CAPIF-2e enforcement path of one request: identify -> authenticate/authorize with the negotiated
+// method -> access control policy -> forward (or demo) -> invocation log.
+#include "aef/ccf_client.hpp"
+#include "aef/gateway/acl.hpp"
+#include "aef/gateway/log_queue.hpp"
+#include "aef/gateway/security_cache.hpp"
+#include "aef/gateway/token.hpp"
+#include "aef/gateway/upstream.hpp"
+#include "capif/http/message.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <chrono>
+#include <functional>
+#include <mutex>
+#include <string>
+
+namespace capif::aef {
+
+struct GatewayOptions {
+  std::string aef_id;
+  std::string address;  // published ipv4Addr / port: used to match interfaceDetails of security info
+  int port = 0;
+  std::int64_t token_leeway_s = 30;
+  std::int64_t acl_refresh_ms = 60000;
+  std::int64_t jwks_refresh_min_ms = 60000;
+  std::vector<PublishedApi> apis;
+};
+
+class Gateway {
+ public:
+  using Clock = std::function<std::int64_t()>;  // unix milliseconds
+  Gateway(GatewayOptions options, CcfClient& ccf, SecurityCache& cache, AclEnforcer& acl, LogQueue& logs,
+          Upstream& upstream, Clock clock = {});
+
+  // An API call under api.prefix; rest_target is what follows the prefix ("/x?y", or "/" when nothing).
+  boost::asio::awaitable<http::Response> handle(const http::Request& req, const http::TlsInfo& tls,
+                                                const PublishedApi& api, std::string rest_target);
+
+  // Fetches the invoker's security information from the CCF and caches it. Returns the CCF's status
+  // (200, 403, 404 ...) or 0 when the CCF could not be reached.
+  boost::asio::awaitable<int> fetch_security(const std::string& invoker);
+  boost::asio::awaitable<bool> refresh_jwks();  // true when at least one key is known afterwards
+
+  // revoke-authorization: drops cached keys/policies of the invoker for these APIs (all when empty).
+  void revoke(const std::string& invoker, const std::vector<std::string>& api_ids);
+
+  const GatewayOptions& options() const { return opt_; }
+  std::int64_t now_ms() const { return clock_(); }
+
+ private:
+  boost::asio::awaitable<std::string> authenticate(const http::Request& req, const http::TlsInfo& tls,
+                                                   const PublishedApi& api, std::string& method);
+  boost::asio::awaitable<void> enforce_acl(const PublishedApi& api, const std::string& invoker);
+  void log_call(const http::Request& req, const PublishedApi& api, const std::string& invoker,
+                const std::string& rest, int status, std::int64_t start_ms);
+
+  GatewayOptions opt_;
+  CcfClient& ccf_;
+  SecurityCache& cache_;
+  AclEnforcer& acl_;
+  LogQueue& logs_;
+  Upstream& upstream_;
+  Clock clock_;
+  std::mutex jwks_mutex_;
+  JwksKeys jwks_;
+  std::int64_t jwks_fetched_ms_ = -1;
+};
+
+std::string rfc3339_utc(std::int64_t unix_ms);
+
+}  // namespace capif::aef

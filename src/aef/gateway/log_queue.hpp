@@ -1,0 +1,64 @@
+#pragma once
+// Invocation logs off the request path: calls append to a bounded queue (never blocking, never waiting for
+// the CCF); a shipper coroutine posts batches as InvocationLog documents and retries with backoff.
+#include "aef/ccf_client.hpp"
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace capif::aef {
+
+struct LogRecord {
+  std::string invoker;
+  nlohmann::json log;  // one TS 29.222 Log
+};
+
+class LogQueue {
+ public:
+  explicit LogQueue(std::size_t limit) : limit_(limit) {}
+  bool push(LogRecord r);  // false (and counted as dropped) when the queue is full
+  std::vector<LogRecord> take(std::size_t max);
+  std::size_t size() const;
+  std::uint64_t dropped() const { return dropped_.load(); }
+
+ private:
+  mutable std::mutex mutex_;
+  std::deque<LogRecord> q_;
+  std::size_t limit_;
+  std::atomic<std::uint64_t> dropped_{0};
+};
+
+class LogShipper {
+ public:
+  LogShipper(LogQueue& queue, CcfClient& ccf, std::string aef_id, std::size_t batch_size,
+             std::chrono::milliseconds interval);
+  // One round: takes a batch (or retries the pending one), posts one InvocationLog per invoker. Returns
+  // true when nothing is left pending (all posted, or there was nothing to post).
+  boost::asio::awaitable<bool> flush_once();
+  // Rounds every interval (backoff doubling up to 30 s after a failure) until stop(); a last round on stop.
+  boost::asio::awaitable<void> run();
+  void stop() { stopping_ = true; }
+  std::chrono::milliseconds next_delay() const { return delay_; }
+  std::uint64_t delivered() const { return delivered_.load(); }
+  std::size_t pending() const { return pending_.size(); }
+
+ private:
+  LogQueue& queue_;
+  CcfClient& ccf_;
+  std::string aef_id_;
+  std::size_t batch_;
+  std::chrono::milliseconds interval_, delay_;
+  std::vector<LogRecord> pending_;  // taken from the queue, not yet accepted by the CCF
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::uint64_t> delivered_{0};
+};
+
+}  // namespace capif::aef

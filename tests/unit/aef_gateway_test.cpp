@@ -1,0 +1,205 @@
+// The CAPIF-2e decision of the gateway with a fake CCF: which method, negotiated or not, tokens, revocation,
+// access control policy and the invocation log of each call.
+#include "aef/gateway/authorize.hpp"
+#include "aef/gateway/gateway.hpp"
+#include "aef_test_support.hpp"
+#include "capif/crypto/encoding.hpp"
+#include "capif/crypto/jwt.hpp"
+#include "capif/crypto/pki.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace capif;
+using namespace capif::aef;
+using namespace capif::aef::test;
+using nlohmann::json;
+
+namespace {
+constexpr std::int64_t kNowMs = 1'700'000'000'000;
+
+json security_info(const std::string& method, const std::string& api_id, const std::string& auth = "") {
+  json e{{"aefId", "AEF1"},
+         {"apiId", api_id},
+         {"prefSecurityMethods", {method}},
+         {"selSecurityMethod", method},
+         {"authorizationInfo", json{{"apiIds", {api_id}}, {"apiNames", json::array()}}.dump()}};
+  if (!auth.empty()) e["authenticationInfo"] = auth;
+  return e;
+}
+
+struct Fixture : ::testing::Test {
+  std::string priv = crypto::generate_ec_key_pem();
+  FakeCcf ccf;
+  SecurityCache cache;
+  AclEnforcer acl;
+  LogQueue logs{100};
+  std::unique_ptr<Upstream> demo = make_demo_upstream();
+  std::int64_t now = kNowMs;
+  PublishedApi weather{"API1", "weather", "v1", "/weather"};
+  PublishedApi hello{"API2", "hello", "v1", "/hello"};
+  std::unique_ptr<Gateway> gw;
+
+  void SetUp() override {
+    ccf.jwks_reply = reply(
+        200, {{"keys", json::array({crypto::jwk_from_public_key_pem(crypto::public_key_pem(priv), "k1")})}});
+    GatewayOptions o;
+    o.aef_id = "AEF1";
+    o.address = "127.0.0.1";
+    o.port = 9443;
+    o.apis = {weather, hello};
+    gw = std::make_unique<Gateway>(o, ccf, cache, acl, logs, *demo, [this] { return now; });
+  }
+
+  std::string token(const std::string& invoker, std::int64_t iat_s) {
+    return crypto::jws_sign_es256({{"iss", invoker},
+                                   {"client_id", invoker},
+                                   {"sub", invoker},
+                                   {"aud", {"AEF1"}},
+                                   {"scope", "3gpp#AEF1:weather,hello"},
+                                   {"iat", iat_s},
+                                   {"exp", iat_s + 600}},
+                                  priv, "k1");
+  }
+
+  // Status and ProblemDetails cause of one call to GET <api>/hello.
+  std::pair<int, std::string> call(const http::TlsInfo& tls, const std::string& bearer = "",
+                                   const PublishedApi* api = nullptr) {
+    http::Request req;
+    req.method = "GET";
+    req.target = "/weather/hello";
+    if (!bearer.empty()) req.headers["authorization"] = "Bearer " + bearer;
+    try {
+      auto r = run_sync(gw->handle(req, tls, api ? *api : weather, "/hello"));
+      return {r.status, ""};
+    } catch (const ApiError& e) {
+      return {e.status(), e.cause()};
+    }
+  }
+
+  static http::TlsInfo cert(const std::string& cn, bool verified = true) {
+    http::TlsInfo t;
+    t.client_cert_presented = true;
+    t.client_cert_verified = verified;
+    t.client_cn = cn;
+    return t;
+  }
+  static http::TlsInfo psk(const std::string& id) {
+    http::TlsInfo t;
+    t.psk_identity = id;
+    return t;
+  }
+};
+}  // namespace
+
+TEST_F(Fixture, IdentifyPrefersPskThenTokenThenCertificate) {
+  std::string bearer = "Bearer x";
+  EXPECT_EQ(identify(psk("I"), &bearer).kind, Presented::psk);
+  EXPECT_EQ(identify(cert("I"), &bearer).kind, Presented::oauth);
+  EXPECT_EQ(identify(cert("I"), &bearer).invoker, "I");
+  EXPECT_EQ(identify(cert("I"), nullptr).kind, Presented::pki);
+  EXPECT_EQ(identify(cert("I", false), &bearer).kind, Presented::untrusted_cert);
+  EXPECT_EQ(identify(http::TlsInfo{}, nullptr).kind, Presented::none);
+}
+
+TEST_F(Fixture, NoCredentialsIs401) {
+  EXPECT_EQ(call(http::TlsInfo{}).first, 401);
+  EXPECT_EQ(call(cert("INV1", false)).first, 401);  // a certificate from another CA
+}
+
+TEST_F(Fixture, PkiNeedsPkiNegotiatedForThisApi) {
+  ccf.trusted["INV1"] = reply(200, {{"securityInfo", json::array({security_info("PKI", "API1", "CA PEM")})}});
+  EXPECT_EQ(call(cert("INV1")).first, 200);
+  EXPECT_EQ(ccf.trusted_calls, 1);
+  EXPECT_EQ(call(cert("INV1")).first, 200);
+  EXPECT_EQ(ccf.trusted_calls, 1);  // cached
+  EXPECT_EQ(call(cert("INV1"), "", &hello), std::make_pair(401, std::string(kMethodInvalidCause)));
+  // An invoker that never negotiated with this AEF.
+  EXPECT_EQ(call(cert("INV9")), std::make_pair(401, std::string(kMethodInvalidCause)));
+}
+
+TEST_F(Fixture, CertificateOfAnInvokerThatNegotiatedAnotherMethodIsRefused) {
+  ccf.trusted["INV1"] = reply(200, {{"securityInfo", json::array({security_info("OAUTH", "API1")})}});
+  EXPECT_EQ(call(cert("INV1")), std::make_pair(401, std::string(kMethodInvalidCause)));
+}
+
+TEST_F(Fixture, PskSessionNeedsTheCachedKey) {
+  cache.put("INV1",
+            parse_service_security(
+                {{"securityInfo", json::array({security_info("PSK", "API1", crypto::base64_encode("k"))})}},
+                "AEF1", "127.0.0.1", 9443, {weather, hello}));
+  EXPECT_EQ(cache.psk("INV1"), "k");
+  EXPECT_FALSE(cache.psk("INV2"));  // unknown identity: the handshake is refused
+  EXPECT_EQ(call(psk("INV1")).first, 200);
+  EXPECT_EQ(call(psk("INV1"), "", &hello).first, 401);
+  gw->revoke("INV1", {"API1"});
+  EXPECT_FALSE(cache.psk("INV1"));
+  EXPECT_EQ(call(psk("INV1")), std::make_pair(401, std::string(kMethodInvalidCause)));
+}
+
+TEST_F(Fixture, OAuthTokenVerifiedLocally) {
+  auto t = token("INV1", now / 1000 - 5);
+  EXPECT_EQ(call(http::TlsInfo{}, t).first, 200);
+  EXPECT_EQ(call(http::TlsInfo{}, t).first, 200);
+  EXPECT_EQ(ccf.jwks_calls, 1);                 // fetched once
+  EXPECT_EQ(ccf.trusted_calls, 0);              // no CCF call per request
+  EXPECT_EQ(call(cert("INV2"), t).first, 401);  // token of another invoker than the certificate
+  EXPECT_EQ(call(cert("INV1"), t).first, 200);
+  auto expired = crypto::jws_sign_es256(
+      {{"client_id", "INV1"}, {"aud", "AEF1"}, {"scope", "3gpp#AEF1:weather"}, {"exp", now / 1000 - 31}},
+      priv, "k1");
+  EXPECT_EQ(call(http::TlsInfo{}, expired).first, 401);
+}
+
+TEST_F(Fixture, RevokedInvokerTokensStopWorking) {
+  auto t = token("INV1", now / 1000 - 5);
+  EXPECT_EQ(call(http::TlsInfo{}, t).first, 200);
+  gw->revoke("INV1", {});
+  EXPECT_EQ(call(http::TlsInfo{}, t).first, 401);
+  now += 2000;
+  EXPECT_EQ(call(http::TlsInfo{}, token("INV1", now / 1000)).first, 200);  // a token issued afterwards
+}
+
+TEST_F(Fixture, TokenOfAnInvokerThatNegotiatedPkiIsRefused) {
+  cache.put("INV1", parse_service_security({{"securityInfo", json::array({security_info("PKI", "API1")})}},
+                                           "AEF1", "127.0.0.1", 9443, {weather, hello}));
+  EXPECT_EQ(call(http::TlsInfo{}, token("INV1", now / 1000)),
+            std::make_pair(401, std::string(kMethodInvalidCause)));
+}
+
+TEST_F(Fixture, AccessControlPolicyIsEnforcedAndCached) {
+  ccf.acl["API1/INV1"] =
+      reply(200, {{"apiInvokerPolicies", json::array({{{"apiInvokerId", "INV1"},
+                                                       {"allowedTotalInvocations", 3},
+                                                       {"allowedInvocationsPerSecond", 2}}})}});
+  auto t = token("INV1", now / 1000);
+  EXPECT_EQ(call(http::TlsInfo{}, t).first, 200);
+  EXPECT_EQ(call(http::TlsInfo{}, t).first, 200);
+  EXPECT_EQ(call(http::TlsInfo{}, t).first, 429);  // third in the same second
+  now += 1000;
+  EXPECT_EQ(call(http::TlsInfo{}, t).first, 200);
+  EXPECT_EQ(call(http::TlsInfo{}, t), std::make_pair(429, std::string("INVOCATION_LIMIT_REACHED")));
+  EXPECT_EQ(ccf.acl_calls, 1);
+}
+
+TEST_F(Fixture, OutsideTheAllowedTimeIs403) {
+  ccf.acl["API1/INV1"] = reply(
+      200,
+      {{"apiInvokerPolicies", json::array({{{"apiInvokerId", "INV1"},
+                                            {"allowedInvocationTimeRangeList",
+                                             json::array({{{"startTime", "2000-01-01T00:00:00Z"},
+                                                           {"stopTime", "2000-01-02T00:00:00Z"}}})}}})}});
+  EXPECT_EQ(call(http::TlsInfo{}, token("INV1", now / 1000)).first, 403);
+}
+
+TEST_F(Fixture, EveryAuthenticatedCallIsLogged) {
+  EXPECT_EQ(call(http::TlsInfo{}).first, 401);  // unauthenticated: nobody to log it for
+  auto t = token("INV1", now / 1000);
+  EXPECT_EQ(call(http::TlsInfo{}, t).first, 200);
+  auto b = logs.take(10);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].invoker, "INV1");
+  EXPECT_EQ(b[0].log["apiId"], "API1");
+  EXPECT_EQ(b[0].log["result"], "200");
+  EXPECT_EQ(b[0].log["operation"], "GET");
+  EXPECT_EQ(b[0].log["invocationTime"], "2023-11-14T22:13:20.000Z");
+}
