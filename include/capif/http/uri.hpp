@@ -16,8 +16,10 @@ struct Url {
   std::string host;
   std::string port;
   std::string target;  // path + query, at least "/"
-  std::string origin() const { return host + ":" + port; }
+  bool secure = true;  // https
+  std::string origin() const { return (secure ? "https://" : "http://") + host + ":" + port; }
 };
 std::optional<Url> parse_https_url(std::string_view url);
+std::optional<Url> parse_url(std::string_view url);  // https:// or http://
 
 }  // namespace capif::http

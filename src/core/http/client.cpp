@@ -23,11 +23,15 @@ using tcp = asio::ip::tcp;
 namespace {
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
+// One connection; a plain-HTTP one uses the socket under the (never handshaken) TLS stream.
 struct Connection {
-  Connection(asio::any_io_executor ex, ssl::context& ctx) : stream(ex, ctx), timer(ex) {}
+  Connection(asio::any_io_executor ex, ssl::context& ctx, bool secure)
+      : stream(ex, ctx), timer(ex), secure(secure) {}
   ssl::stream<tcp::socket> stream;
   beast::flat_buffer buffer;
   asio::steady_timer timer;
+  bool secure;
+  TlsInfo info;
 };
 
 // Closes the socket when the deadline passes, which fails the pending operation.
@@ -51,10 +55,17 @@ struct HttpsClient::Impl {
   Impl(asio::any_io_executor ex, ClientConfig c)
       : executor(ex),
         cfg(std::move(c)),
-        ctx(tls::make_client_context({cfg.ca_pem, cfg.client_cert_pem, cfg.client_key_pem})) {}
+        tls_cfg{cfg.ca_pem,
+                cfg.client_cert_pem,
+                cfg.client_key_pem,
+                cfg.max_tls_version,
+                cfg.psk_identity.empty() ? nullptr : &cfg.psk_identity,
+                cfg.psk_identity.empty() ? nullptr : &cfg.psk_key},
+        ctx(tls::make_client_context(tls_cfg)) {}
 
   asio::any_io_executor executor;
   ClientConfig cfg;
+  tls::ClientTls tls_cfg;  // the context's PSK callbacks point into it
   ssl::context ctx;
   std::mutex mutex;
   std::map<std::string, std::deque<std::unique_ptr<Connection>>> idle;
@@ -76,7 +87,7 @@ struct HttpsClient::Impl {
   }
 
   asio::awaitable<std::pair<std::unique_ptr<Connection>, std::string>> connect(const Url& url) {
-    auto c = std::make_unique<Connection>(executor, ctx);
+    auto c = std::make_unique<Connection>(executor, ctx, url.secure);
     arm(*c, cfg.connect_timeout);
     tcp::resolver resolver(executor);
     auto [rec, results] = co_await resolver.async_resolve(url.host, url.port, nothrow);
@@ -85,11 +96,16 @@ struct HttpsClient::Impl {
     if (cec) co_return std::pair{nullptr, "cannot connect to " + url.origin() + ": " + cec.message()};
     beast::error_code ignored;
     c->stream.lowest_layer().set_option(tcp::no_delay(true), ignored);
+    if (!url.secure) {
+      c->timer.cancel();
+      c->info.plaintext = true;
+      co_return std::pair{std::move(c), std::string{}};
+    }
     SSL* ssl = c->stream.native_handle();
     beast::error_code aec;
     asio::ip::make_address(url.host, aec);
     if (aec) SSL_set_tlsext_host_name(ssl, url.host.c_str());  // SNI only for names
-    if (cfg.verify_host) {
+    if (cfg.verify_host && cfg.expected_server_cn.empty()) {
       X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
       if (!aec)
         X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
@@ -100,11 +116,23 @@ struct HttpsClient::Impl {
     c->timer.cancel();
     if (hec) co_return std::pair{nullptr, "TLS handshake with " + url.origin() + " failed: " + hec.message()};
     ++handshakes;
+    c->info = tls::describe_session(ssl);
+    if (!cfg.psk_identity.empty()) {
+      // Never fall back silently: a server that did not take our PSK authenticated with something else.
+      if (!tls::used_psk(ssl))
+        co_return std::pair{nullptr,
+                            "TLS-PSK with " + url.origin() + " refused: the server did not accept the PSK"};
+      c->info.psk_identity = cfg.psk_identity;
+    } else if (!cfg.expected_server_cn.empty() && c->info.server_cn != cfg.expected_server_cn) {
+      co_return std::pair{nullptr, "server certificate of " + url.origin() + " is for '" + c->info.server_cn +
+                                       "', expected '" + cfg.expected_server_cn + "'"};
+    }
     co_return std::pair{std::move(c), std::string{}};
   }
 
-  asio::awaitable<ClientResponse> exchange(Connection& c, const Url& url, const ClientRequest& r,
-                                           bool& sent) {
+  template <class S>
+  asio::awaitable<ClientResponse> exchange_on(S& stream, Connection& c, const Url& url,
+                                              const ClientRequest& r) {
     ClientResponse out;
     bhttp::request<bhttp::string_body> req{bhttp::string_to_verb(r.method), url.target, 11};
     req.set(bhttp::field::host, url.host + ":" + url.port);
@@ -115,14 +143,13 @@ struct HttpsClient::Impl {
     req.keep_alive(true);
     req.prepare_payload();
     arm(c, cfg.request_timeout);
-    auto [wec, wn] = co_await bhttp::async_write(c.stream, req, nothrow);
-    sent = !wec;
+    auto [wec, wn] = co_await bhttp::async_write(stream, req, nothrow);
     // A server may refuse a request before reading all of it (413, 401) and close: its answer can
     // still be waiting in our receive buffer, so try to read it before reporting the write error.
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(cfg.max_body_bytes);
     parser.header_limit(64 * 1024);
-    auto [rec, rn] = co_await bhttp::async_read(c.stream, c.buffer, parser, nothrow);
+    auto [rec, rn] = co_await bhttp::async_read(stream, c.buffer, parser, nothrow);
     c.timer.cancel();
     if (rec && wec) {
       out.error = "sending to " + url.origin() + " failed: " + wec.message();
@@ -149,8 +176,10 @@ struct HttpsClient::Impl {
   }
 
   asio::awaitable<ClientResponse> request(ClientRequest r) {
-    auto url = parse_https_url(r.url);
-    if (!url) co_return ClientResponse{"not an https URL: " + r.url};
+    auto url = parse_url(r.url);
+    if (!url || (!url->secure && !cfg.allow_plain_http))
+      co_return ClientResponse{"not an " + std::string(cfg.allow_plain_http ? "http(s)" : "https") +
+                               " URL: " + r.url};
     for (int attempt = 0; attempt < 2; ++attempt) {
       auto conn = take_idle(url->origin());
       bool reused = static_cast<bool>(conn);
@@ -159,9 +188,14 @@ struct HttpsClient::Impl {
         if (!c) co_return ClientResponse{err};
         conn = std::move(c);
       }
-      bool sent = false;
-      ClientResponse resp = co_await exchange(*conn, *url, r, sent);
+      // (no co_await inside ?: — GCC 12 miscompiles the temporaries of a conditional co_await)
+      ClientResponse resp;
+      if (conn->secure)
+        resp = co_await exchange_on(conn->stream, *conn, *url, r);
+      else
+        resp = co_await exchange_on(conn->stream.next_layer(), *conn, *url, r);
       resp.reused_connection = reused;
+      resp.tls = conn->info;
       // A pooled connection the server closed while idle fails before any answer: retry once, fresh.
       if (!resp.ok() && reused && attempt == 0) continue;
       if (resp.ok() && !resp.headers.erase("x-capif-close")) give_back(url->origin(), std::move(conn));

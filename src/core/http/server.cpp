@@ -86,8 +86,10 @@ struct Server::Impl {
         router(std::move(r)),
         authenticate(std::move(a)),
         ioc(std::max(1, cfg.threads)),
-        ssl_ctx(tls::make_server_context(
-            {cfg.cert_chain_pem, cfg.key_pem, cfg.client_ca_pem, cfg.min_tls_version})),
+        ssl_ctx(cfg.plaintext ? ssl::context(ssl::context::tls_server)
+                              : tls::make_server_context({cfg.cert_chain_pem, cfg.key_pem, cfg.client_ca_pem,
+                                                          cfg.min_tls_version,
+                                                          cfg.psk_lookup ? &cfg.psk_lookup : nullptr})),
         acceptor(ioc),
         signals(ioc) {}
 
@@ -128,7 +130,8 @@ struct Server::Impl {
     }
   }
 
-  asio::awaitable<void> write_and_count(Stream& stream, Deadline& deadline, Response&& resp, unsigned version,
+  template <class S>
+  asio::awaitable<void> write_and_count(S& stream, Deadline& deadline, Response&& resp, unsigned version,
                                         bool keep_alive, bool& failed) {
     auto msg = to_beast(std::move(resp), version, keep_alive);
     deadline.arm(cfg.limits.write_timeout);
@@ -149,13 +152,32 @@ struct Server::Impl {
     Stream stream(std::move(socket), ssl_ctx);
     Deadline deadline(stream);
 
+    if (cfg.plaintext) {
+      TlsInfo info;
+      info.plaintext = true;
+      info.remote_address = remote;
+      co_await serve(stream.next_layer(), deadline, info);
+      stream.lowest_layer().close(ignored);
+      co_return;
+    }
+    tls::PskState psk;
+    tls::attach(stream.native_handle(), &psk);
     deadline.arm(cfg.limits.handshake_timeout);
     auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, nothrow);
     deadline.disarm();
+    tls::attach(stream.native_handle(), nullptr);
     if (hec) co_return;
-    TlsInfo tls_info = tls::describe_session(stream.native_handle());
+    TlsInfo tls_info = tls::describe_session(stream.native_handle(), &psk);
     tls_info.remote_address = remote;
+    co_await serve(stream, deadline, tls_info);
+    deadline.arm(std::chrono::milliseconds(1000));
+    co_await stream.async_shutdown(nothrow);
+    deadline.disarm();
+    stream.lowest_layer().close(ignored);
+  }
 
+  template <class S>
+  asio::awaitable<void> serve(S& stream, Deadline& deadline, const TlsInfo& tls_info) {
     beast::flat_buffer buffer;
     for (;;) {
       if (buffer.size() == 0) {  // keep-alive: wait for the first byte of the next request
@@ -218,13 +240,10 @@ struct Server::Impl {
       co_await write_and_count(stream, deadline, std::move(resp), version, keep_alive, failed);
       if (failed || !keep_alive) break;
     }
-    deadline.arm(std::chrono::milliseconds(1000));
-    co_await stream.async_shutdown(nothrow);
-    deadline.disarm();
-    stream.lowest_layer().close(ignored);
   }
 
-  asio::awaitable<void> drain(Stream& stream, Deadline& deadline) {
+  template <class S>
+  asio::awaitable<void> drain(S& stream, Deadline& deadline) {
     constexpr std::size_t kMaxDrain = 64 * 1024 * 1024;
     std::array<char, 16384> sink;
     std::size_t total = 0;

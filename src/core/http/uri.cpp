@@ -68,12 +68,25 @@ std::optional<QueryParams> parse_query(std::string_view query) {
 }
 
 std::optional<Url> parse_https_url(std::string_view url) {
-  constexpr std::string_view scheme = "https://";
-  if (url.substr(0, scheme.size()) != scheme) return std::nullopt;
-  url.remove_prefix(scheme.size());
+  auto u = parse_url(url);
+  if (!u || !u->secure) return std::nullopt;
+  return u;
+}
+
+std::optional<Url> parse_url(std::string_view url) {
+  bool secure = true;
+  if (url.substr(0, 8) == "https://") {
+    url.remove_prefix(8);
+  } else if (url.substr(0, 7) == "http://") {
+    url.remove_prefix(7);
+    secure = false;
+  } else {
+    return std::nullopt;
+  }
   std::size_t slash = url.find('/');
   std::string_view authority = url.substr(0, slash);
   Url out;
+  out.secure = secure;
   out.target = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
   if (authority.empty()) return std::nullopt;
   if (authority.front() == '[') {  // IPv6 literal
@@ -81,11 +94,12 @@ std::optional<Url> parse_https_url(std::string_view url) {
     if (close == std::string_view::npos) return std::nullopt;
     out.host = std::string(authority.substr(1, close - 1));
     authority.remove_prefix(close + 1);
-    out.port = authority.empty() ? "443" : std::string(authority.substr(1));
+    out.port = authority.empty() ? (secure ? "443" : "80") : std::string(authority.substr(1));
   } else {
     std::size_t colon = authority.rfind(':');
     out.host = std::string(authority.substr(0, colon));
-    out.port = colon == std::string_view::npos ? "443" : std::string(authority.substr(colon + 1));
+    out.port =
+        colon == std::string_view::npos ? (secure ? "443" : "80") : std::string(authority.substr(colon + 1));
   }
   if (out.host.empty() || out.port.empty()) return std::nullopt;
   return out;
