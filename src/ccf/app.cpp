@@ -53,6 +53,10 @@ struct CcfApp::Impl {
     api::add_provider_management_routes(r, ctx);
     api::add_publish_routes(r, ctx);
     api::add_discover_routes(r, ctx);
+    api::add_security_routes(r, ctx);
+    api::add_access_control_policy_routes(r, ctx);
+    api::add_logging_routes(r, ctx);
+    api::add_auditing_routes(r, ctx);
     const std::string id = cfg.ccf.id;
     r.add("GET", "/healthz",
           [id](http::RequestContext&) -> boost::asio::awaitable<http::Response> {

@@ -42,6 +42,20 @@ struct CcfConfig {
   struct Credentials {
     std::int64_t default_ttl_s = 3600;  // onboarding credentials minted by `capif-ccf credential`
   } credentials;
+  // CAPIF-2/2e security (docs/security.md): negotiation policy, tokens, access control, notifications.
+  struct Security {
+    std::vector<std::string> allowed_methods{"PSK", "PKI", "OAUTH"};  // the CCF's policy
+    std::int64_t token_ttl_s = 600;                                   // access token lifetime
+    struct AccessControl {  // applied to every invoker that negotiated an API; 0 = unlimited
+      std::int64_t allowed_total_invocations = 0;
+      std::int64_t allowed_invocations_per_second = 0;
+      // ISO 8601 intervals "START/STOP" of RFC 3339 date-times (TimeRangeList); empty = any time.
+      std::vector<std::string> allowed_time_ranges;
+    } access_control;
+    struct Notifications {
+      std::int64_t timeout_ms = 5000;  // outbound SecurityNotification / revoke-authorization calls
+    } notifications;
+  } security;
   struct Log {
     std::string level = "info";  // trace|debug|info|warn|error|off
     std::filesystem::path file;  // empty = stderr; else absolute after loading

@@ -38,7 +38,10 @@ class CertificateAuthority {
   // Verifies the CSR and certifies only its public key: the subject is always CN=cn (the CSR subject is
   // ignored so a client cannot choose its identity). CA:FALSE, keyUsage digitalSignature
   // (+keyEncipherment for RSA), extendedKeyUsage clientAuth, SKI + AKI, random 128-bit serial.
-  std::string issue_client_cert(const std::string& csr_pem, const std::string& cn, int days) const;
+  // With also_server_auth, extendedKeyUsage is serverAuth+clientAuth: an AEF serves CAPIF-2e with the
+  // certificate of its function and is also a CCF client with it.
+  std::string issue_client_cert(const std::string& csr_pem, const std::string& cn, int days,
+                                bool also_server_auth = false) const;
 
   // TLS server certificate for key_pem (private key PEM): extendedKeyUsage serverAuth+clientAuth (the CCF
   // is also a TLS client of its peers), subjectAltName with the DNS names and IP addresses.

@@ -9,5 +9,9 @@ void add_invoker_management_routes(http::Router& router, const CcfContext& ctx);
 void add_provider_management_routes(http::Router& router, const CcfContext& ctx);
 void add_publish_routes(http::Router& router, const CcfContext& ctx);
 void add_discover_routes(http::Router& router, const CcfContext& ctx);
+void add_security_routes(http::Router& router, const CcfContext& ctx);
+void add_access_control_policy_routes(http::Router& router, const CcfContext& ctx);
+void add_logging_routes(http::Router& router, const CcfContext& ctx);
+void add_auditing_routes(http::Router& router, const CcfContext& ctx);
 
 }  // namespace capif::ccf::api

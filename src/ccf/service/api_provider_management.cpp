@@ -47,7 +47,9 @@ model::APIProviderEnrolmentDetails ProviderManagement::apply(const ProviderDomai
       pf.cert_fingerprint = old->cert_fingerprint;
     } else {
       try {
-        pf.details.regInfo.apiProvCert = issue_certificate(ctx_, f.regInfo.apiProvPubKey, id, ptr);
+        // An AEF serves CAPIF-2e (TLS server to invokers) with its function certificate.
+        const bool aef = f.apiProvFuncRole == model::ApiProviderFuncRole::AEF;
+        pf.details.regInfo.apiProvCert = issue_certificate(ctx_, f.regInfo.apiProvPubKey, id, ptr, aef);
         pf.cert_fingerprint = fingerprint_of(*pf.details.regInfo.apiProvCert);
       } catch (const ApiError& e) {
         const auto& p = e.invalid_params().front();

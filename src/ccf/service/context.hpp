@@ -20,7 +20,7 @@ struct CcfContext {
 
 // Issues a client certificate with CN = id from a CSR; a bad CSR is a 400 naming `pointer`.
 std::string issue_certificate(const CcfContext& ctx, const std::string& csr_pem, const std::string& id,
-                              const std::string& pointer);
+                              const std::string& pointer, bool also_server_auth = false);
 std::string fingerprint_of(const std::string& cert_pem);
 
 }  // namespace capif::ccf

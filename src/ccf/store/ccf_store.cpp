@@ -1,5 +1,6 @@
 #include "ccf/store/ccf_store.hpp"
 
+#include "capif/crypto/encoding.hpp"
 #include "capif/problem.hpp"
 
 #include <spdlog/spdlog.h>
@@ -38,6 +39,36 @@ const std::vector<std::string> kMigrations = {
       aef_id TEXT NOT NULL,
       PRIMARY KEY(api_id, aef_id));
     CREATE INDEX service_api_aefs_aef ON service_api_aefs(aef_id);
+    )sql",
+    // 2: CAPIF-2/2e security: per-invoker security contexts with the derived AEFPSKs, revocation times,
+    // and the invocation logs AEFs report.
+    R"sql(
+    CREATE TABLE security_contexts(
+      api_invoker_id TEXT PRIMARY KEY REFERENCES invokers(api_invoker_id) ON DELETE CASCADE,
+      doc TEXT NOT NULL,
+      updated_at INTEGER NOT NULL);
+    CREATE TABLE security_entries(
+      api_invoker_id TEXT NOT NULL REFERENCES security_contexts(api_invoker_id) ON DELETE CASCADE,
+      entry INTEGER NOT NULL,
+      aef_id TEXT NOT NULL,
+      interface TEXT NOT NULL,
+      api_ids TEXT NOT NULL,
+      method TEXT,
+      psk TEXT,
+      PRIMARY KEY(api_invoker_id, entry));
+    CREATE INDEX security_entries_aef ON security_entries(aef_id);
+    CREATE TABLE security_revocations(
+      api_invoker_id TEXT PRIMARY KEY,
+      revoked_at INTEGER NOT NULL);
+    CREATE TABLE invocation_logs(
+      log_id TEXT PRIMARY KEY,
+      seq INTEGER NOT NULL,
+      aef_id TEXT NOT NULL,
+      api_invoker_id TEXT NOT NULL,
+      received_at INTEGER NOT NULL,
+      doc TEXT NOT NULL);
+    CREATE INDEX invocation_logs_aef ON invocation_logs(aef_id, received_at);
+    CREATE INDEX invocation_logs_invoker ON invocation_logs(api_invoker_id, received_at);
     )sql",
 };
 
@@ -123,6 +154,28 @@ void CcfStore::load() {
         std::make_shared<const ServiceApiRecord>(ServiceApiRecord{s.text(0), api, discovery_json(api)});
     index_api(rec);
   });
+  db_.query("SELECT api_invoker_id, doc, updated_at FROM security_contexts", {},
+            [&](const store::Statement& s) {
+              SecurityContextRecord r;
+              r.api_invoker_id = s.text(0);
+              r.security = decode<model::ServiceSecurity>(s.text(1), "security context");
+              r.updated_at = s.integer(2);
+              security_[r.api_invoker_id] = std::move(r);
+            });
+  db_.query(
+      "SELECT api_invoker_id, aef_id, interface, api_ids, method, psk FROM security_entries ORDER BY "
+      "api_invoker_id, entry",
+      {}, [&](const store::Statement& s) {
+        SecurityEntry e;
+        e.aef_id = s.text(1);
+        e.interface = s.text(2);
+        e.api_ids = json::parse(s.text(3)).get<std::vector<std::string>>();
+        if (!s.is_null(4)) e.method = s.text(4);
+        if (!s.is_null(5)) e.psk = crypto::base64_decode(s.text(5));
+        security_[s.text(0)].entries.push_back(std::move(e));
+      });
+  db_.query("SELECT api_invoker_id, revoked_at FROM security_revocations", {},
+            [&](const store::Statement& s) { revoked_at_[s.text(0)] = s.integer(1); });
   spdlog::info("store: {} invokers, {} provider domains, {} service APIs", invokers_.size(),
                providers_.size(), apis_.size());
 }
@@ -153,8 +206,12 @@ void CcfStore::put_invoker(const InvokerRecord& rec) {
 
 void CcfStore::delete_invoker(const std::string& id) {
   std::lock_guard writer(write_mutex_);
-  db_.transaction([&](store::Database& db) { db.exec("DELETE FROM invokers WHERE api_invoker_id=?", {id}); });
+  db_.transaction([&](store::Database& db) {
+    db.exec("DELETE FROM security_contexts WHERE api_invoker_id=?", {id});
+    db.exec("DELETE FROM invokers WHERE api_invoker_id=?", {id});
+  });
   std::unique_lock lock(mutex_);
+  security_.erase(id);
   if (auto it = invokers_.find(id); it != invokers_.end()) {
     principals_.erase(it->second.cert_fingerprint);
     invokers_.erase(it);
@@ -325,6 +382,106 @@ void CcfStore::for_each_api(const std::optional<std::string>& api_name,
 std::size_t CcfStore::service_api_count() const {
   std::shared_lock lock(mutex_);
   return apis_.size();
+}
+
+void CcfStore::put_security_context(const SecurityContextRecord& rec) {
+  const std::string& id = rec.api_invoker_id;
+  std::lock_guard writer(write_mutex_);
+  db_.transaction([&](store::Database& db) {
+    db.exec(
+        "INSERT INTO security_contexts(api_invoker_id, doc, updated_at) VALUES (?,?,?) "
+        "ON CONFLICT(api_invoker_id) DO UPDATE SET doc=excluded.doc, updated_at=excluded.updated_at",
+        {id, model::to_json(rec.security).dump(), rec.updated_at});
+    db.exec("DELETE FROM security_entries WHERE api_invoker_id=?", {id});
+    for (std::size_t i = 0; i < rec.entries.size(); ++i) {
+      const auto& e = rec.entries[i];
+      db.exec(
+          "INSERT INTO security_entries(api_invoker_id, entry, aef_id, interface, api_ids, method, psk) "
+          "VALUES (?,?,?,?,?,?,?)",
+          {id, static_cast<std::int64_t>(i), e.aef_id, e.interface, json(e.api_ids).dump(),
+           e.method ? store::Value(*e.method) : store::Value(nullptr),
+           e.psk.empty() ? store::Value(nullptr) : store::Value(crypto::base64_encode(e.psk))});
+    }
+  });
+  std::unique_lock lock(mutex_);
+  security_[id] = rec;
+}
+
+void CcfStore::delete_security_context(const std::string& invoker_id) {
+  std::lock_guard writer(write_mutex_);
+  db_.transaction([&](store::Database& db) {
+    db.exec("DELETE FROM security_contexts WHERE api_invoker_id=?", {invoker_id});
+  });
+  std::unique_lock lock(mutex_);
+  security_.erase(invoker_id);
+}
+
+std::optional<SecurityContextRecord> CcfStore::security_context(const std::string& invoker_id) const {
+  std::shared_lock lock(mutex_);
+  auto it = security_.find(invoker_id);
+  if (it == security_.end()) return std::nullopt;
+  return it->second;
+}
+
+void CcfStore::for_each_security_context(const std::function<void(const SecurityContextRecord&)>& fn) const {
+  std::shared_lock lock(mutex_);
+  for (const auto& [id, rec] : security_) fn(rec);
+}
+
+void CcfStore::set_revoked_at(const std::string& invoker_id, std::int64_t unix_seconds) {
+  std::lock_guard writer(write_mutex_);
+  db_.transaction([&](store::Database& db) {
+    db.exec(
+        "INSERT INTO security_revocations(api_invoker_id, revoked_at) VALUES (?,?) "
+        "ON CONFLICT(api_invoker_id) DO UPDATE SET revoked_at=excluded.revoked_at",
+        {invoker_id, unix_seconds});
+  });
+  std::unique_lock lock(mutex_);
+  revoked_at_[invoker_id] = unix_seconds;
+}
+
+std::optional<std::int64_t> CcfStore::revoked_at(const std::string& invoker_id) const {
+  std::shared_lock lock(mutex_);
+  auto it = revoked_at_.find(invoker_id);
+  if (it == revoked_at_.end()) return std::nullopt;
+  return it->second;
+}
+
+void CcfStore::add_invocation_log(const StoredInvocationLog& rec) {
+  std::lock_guard writer(write_mutex_);
+  db_.transaction([&](store::Database& db) {
+    db.exec(
+        "INSERT INTO invocation_logs(log_id, seq, aef_id, api_invoker_id, received_at, doc) "
+        "VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM invocation_logs), ?, ?, ?, ?)",
+        {rec.log_id, rec.log.aefId, rec.log.apiInvokerId, rec.received_at, model::to_json(rec.log).dump()});
+  });
+}
+
+std::optional<StoredInvocationLog> CcfStore::invocation_log(const std::string& log_id) const {
+  std::optional<StoredInvocationLog> out;
+  db_.query(
+      "SELECT log_id, received_at, doc FROM invocation_logs WHERE log_id=?", {log_id},
+      [&](const store::Statement& s) {
+        out = StoredInvocationLog{s.text(0), s.integer(1), decode<model::InvocationLog>(s.text(2), "log")};
+      });
+  return out;
+}
+
+std::vector<StoredInvocationLog> CcfStore::invocation_logs(
+    const std::vector<std::string>& aef_ids, const std::optional<std::string>& invoker_id) const {
+  std::vector<StoredInvocationLog> out;
+  for (const auto& aef : aef_ids) {
+    std::string sql = "SELECT log_id, received_at, doc, seq FROM invocation_logs WHERE aef_id=?";
+    std::vector<store::Value> params{aef};
+    if (invoker_id) {
+      sql += " AND api_invoker_id=?";
+      params.emplace_back(*invoker_id);
+    }
+    db_.query(sql + " ORDER BY seq", params, [&](const store::Statement& s) {
+      out.push_back({s.text(0), s.integer(1), decode<model::InvocationLog>(s.text(2), "log")});
+    });
+  }
+  return out;
 }
 
 }  // namespace capif::ccf

@@ -4,7 +4,9 @@
 #include "capif/identity.hpp"
 #include "capif/model/api_invoker_management.hpp"
 #include "capif/model/api_provider_management.hpp"
+#include "capif/model/logging_api.hpp"
 #include "capif/model/publish_service_api.hpp"
+#include "capif/model/security_api.hpp"
 #include "capif/store/sqlite.hpp"
 
 #include <filesystem>
@@ -42,6 +44,30 @@ struct ServiceApiRecord {
   std::string discovery_json;        // the API as discovery returns it, serialised once
 };
 
+// One negotiated SecurityInformation entry, resolved to the AEF it names (docs/security.md).
+struct SecurityEntry {
+  std::string aef_id;
+  std::string interface;              // model::aef_interface_string: P0 of the AEFPSK
+  std::vector<std::string> api_ids;   // APIs of that AEF the entry covers
+  std::optional<std::string> method;  // selSecurityMethod; none = nothing in common
+  std::string psk;                    // raw AEFPSK bytes when method == PSK
+};
+
+// The invoker's security context: the ServiceSecurity as answered (selSecurityMethod per entry, never
+// any key) and, parallel to securityInfo, what each entry was resolved to.
+struct SecurityContextRecord {
+  std::string api_invoker_id;
+  model::ServiceSecurity security;
+  std::vector<SecurityEntry> entries;
+  std::int64_t updated_at = 0;  // unix seconds
+};
+
+struct StoredInvocationLog {
+  std::string log_id;
+  std::int64_t received_at = 0;  // unix seconds
+  model::InvocationLog log;
+};
+
 class CcfStore {
  public:
   explicit CcfStore(const std::filesystem::path& file);
@@ -70,13 +96,30 @@ class CcfStore {
                     const std::function<void(const ServiceApiRecord&)>& fn) const;
   std::size_t service_api_count() const;
 
+  // Security contexts (CAPIF_Security_API); delete_invoker removes the invoker's context too.
+  void put_security_context(const SecurityContextRecord& rec);  // insert or replace
+  void delete_security_context(const std::string& invoker_id);
+  std::optional<SecurityContextRecord> security_context(const std::string& invoker_id) const;
+  void for_each_security_context(const std::function<void(const SecurityContextRecord&)>& fn) const;
+  // When the invoker's authorization was last revoked: tokens issued before are no longer valid.
+  void set_revoked_at(const std::string& invoker_id, std::int64_t unix_seconds);
+  std::optional<std::int64_t> revoked_at(const std::string& invoker_id) const;
+
+  // Invocation logs (CAPIF_Logging_API_Invocation_API / CAPIF_Auditing_API), read from SQLite only:
+  // auditing is rare and must not keep every log in memory.
+  void add_invocation_log(const StoredInvocationLog& rec);
+  std::optional<StoredInvocationLog> invocation_log(const std::string& log_id) const;
+  // Logs of the given AEFs (optionally of one invoker) in the order they were received.
+  std::vector<StoredInvocationLog> invocation_logs(const std::vector<std::string>& aef_ids,
+                                                   const std::optional<std::string>& invoker_id) const;
+
  private:
   void load();
   void index_api(const std::shared_ptr<const ServiceApiRecord>& rec);
   void unindex_api(const ServiceApiRecord& rec);
   void remove_api_locked_db(store::Database& db, const std::string& api_id);
 
-  store::Database db_;
+  mutable store::Database db_;       // query() is not const; reads of logs go straight to SQLite
   std::mutex write_mutex_;           // serialises writers across the DB commit and the memory update
   mutable std::shared_mutex mutex_;  // guards the in-memory state
   std::unordered_map<std::string, Principal> principals_;  // cert fingerprint -> principal
@@ -87,6 +130,8 @@ class CcfStore {
   std::unordered_multimap<std::string, std::string> apis_by_name_;
   std::unordered_multimap<std::string, std::string> apis_by_aef_;
   std::unordered_multimap<std::string, std::string> apis_by_apf_;
+  std::unordered_map<std::string, SecurityContextRecord> security_;
+  std::unordered_map<std::string, std::int64_t> revoked_at_;
 };
 
 std::string discovery_json(const model::ServiceAPIDescription& api);

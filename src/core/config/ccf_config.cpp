@@ -2,7 +2,10 @@
 
 #include <arpa/inet.h>
 
+#include "capif/model/common_data.hpp"
+
 #include <algorithm>
+#include <limits>
 #include <regex>
 
 namespace capif::config {
@@ -79,6 +82,38 @@ void read_log(MapReader m, CcfConfig::Log& l) {
   l.file = m.path("file", l.file, /*allow_empty=*/true);
 }
 
+void read_security(MapReader m, CcfConfig::Security& s) {
+  s.allowed_methods = m.string_list("allowed_methods", s.allowed_methods);
+  static const std::vector<std::string> methods{"PSK", "PKI", "OAUTH"};
+  for (std::size_t i = 0; i < s.allowed_methods.size(); ++i) {
+    const auto& v = s.allowed_methods[i];
+    if (std::find(methods.begin(), methods.end(), v) == methods.end())
+      m.error("allowed_methods[" + std::to_string(i) + "]", "must be PSK, PKI or OAUTH");
+    else if (std::find(s.allowed_methods.begin(), s.allowed_methods.begin() + static_cast<long>(i), v) !=
+             s.allowed_methods.begin() + static_cast<long>(i))
+      m.error("allowed_methods[" + std::to_string(i) + "]", "is repeated");
+  }
+  s.token_ttl_s = m.integer("token_ttl_s", s.token_ttl_s, 10, 86400);
+  MapReader ac = m.map("access_control");
+  auto& a = s.access_control;
+  a.allowed_total_invocations = ac.integer("allowed_total_invocations", a.allowed_total_invocations, 0,
+                                           std::numeric_limits<std::int32_t>::max());
+  a.allowed_invocations_per_second =
+      ac.integer("allowed_invocations_per_second", a.allowed_invocations_per_second, 0, 1000000);
+  a.allowed_time_ranges = ac.string_list("allowed_time_ranges", a.allowed_time_ranges);
+  for (std::size_t i = 0; i < a.allowed_time_ranges.size(); ++i) {
+    const auto& r = a.allowed_time_ranges[i];
+    const auto slash = r.find('/');
+    const bool ok = slash != std::string::npos && model::check_date_time(r.substr(0, slash)) == nullptr &&
+                    model::check_date_time(r.substr(slash + 1)) == nullptr;
+    if (!ok)
+      ac.error("allowed_time_ranges[" + std::to_string(i) + "]",
+               "must be START/STOP, two RFC 3339 date-times (2025-01-01T08:00:00Z/2025-12-31T18:00:00Z)");
+  }
+  s.notifications.timeout_ms =
+      m.map("notifications").duration_ms("timeout_ms", s.notifications.timeout_ms, 100, 600000);
+}
+
 CcfConfig read(YamlReader& reader) {
   CcfConfig cfg;
   MapReader root = reader.root();
@@ -91,6 +126,7 @@ CcfConfig read(YamlReader& reader) {
   read_certificates(root.map("certificates"), cfg.certificates);
   cfg.credentials.default_ttl_s =
       root.map("credentials").integer("default_ttl_s", cfg.credentials.default_ttl_s, 60, 31536000);
+  read_security(root.map("security"), cfg.security);
   read_log(root.map("log"), cfg.log);
   reader.finish();
   return cfg;

@@ -150,13 +150,14 @@ CertificateAuthority CertificateAuthority::load(const std::string& cert_pem, con
 }
 
 std::string CertificateAuthority::issue_client_cert(const std::string& csr_pem, const std::string& cn,
-                                                    int days) const {
+                                                    int days, bool also_server_auth) const {
   CsrInfo csr = parse_and_verify_csr(csr_pem);  // proof of possession + key strength
   auto subject_key = load_public_key(csr.public_key_pem);
   auto ca_cert = shared_cert(cert_pem_);
   auto ca_key = shared_private_key(key_pem_);
   auto cert = new_cert(subject_key.get(), cn, ca_cert.get(), days);
-  add_end_entity_exts(cert.get(), ca_cert.get(), subject_key.get(), "clientAuth");
+  add_end_entity_exts(cert.get(), ca_cert.get(), subject_key.get(),
+                      also_server_auth ? "serverAuth,clientAuth" : "clientAuth");
   sign(cert.get(), ca_key.get());
   return cert_to_pem(cert.get());
 }

@@ -1,0 +1,18 @@
+#pragma once
+// CAPIF_Logging_API_Invocation_API service logic (TS 29.222 clause 5.7): an AEF stores invocation logs.
+#include "capif/model/logging_api.hpp"
+#include "ccf/service/context.hpp"
+
+namespace capif::ccf {
+
+class LoggingService {
+ public:
+  explicit LoggingService(CcfContext ctx) : ctx_(ctx) {}
+  // Returns the id of the new log resource.
+  std::string add(const Principal& caller, const std::string& aef_id, const model::InvocationLog& log);
+
+ private:
+  CcfContext ctx_;
+};
+
+}  // namespace capif::ccf

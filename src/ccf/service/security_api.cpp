@@ -1,0 +1,400 @@
+#include "ccf/service/security_api.hpp"
+
+#include "capif/crypto/encoding.hpp"
+#include "capif/crypto/jwt.hpp"
+#include "capif/crypto/kdf.hpp"
+
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+namespace capif::ccf {
+namespace {
+
+constexpr const char* kCause = "UNEXPECTED_REASON";
+
+bool contains(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+// What an entry of the invoker's request names, resolved against the published APIs.
+struct Resolved {
+  std::string aef_id;
+  std::string interface;
+  std::vector<std::string> api_ids;
+  std::vector<std::string> methods;  // supported by every covered API at that interface
+};
+
+std::vector<ServiceApiRecord> all_apis(const CcfStore& store, const std::optional<std::string>& aef_id) {
+  std::vector<ServiceApiRecord> out;
+  store.for_each_api(std::nullopt, aef_id, [&](const ServiceApiRecord& r) { out.push_back(r); });
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return *a.api.apiId < *b.api.apiId; });
+  return out;
+}
+
+// The interface's securityMethods when it has them, else the AEF profile's (docs/security.md).
+std::vector<std::string> methods_of(const model::AefProfile& p, const model::InterfaceDescription* intf) {
+  if (intf && intf->securityMethods) return *intf->securityMethods;
+  return p.securityMethods.value_or(std::vector<std::string>{});
+}
+
+void add_api(Resolved& r, const std::string& api_id, const std::vector<std::string>& methods) {
+  if (r.api_ids.empty()) {
+    r.methods = methods;
+  } else {
+    std::erase_if(r.methods, [&](const std::string& m) { return !contains(methods, m); });
+  }
+  r.api_ids.push_back(api_id);
+}
+
+std::optional<Resolved> resolve(const CcfStore& store, const model::SecurityInformation& e,
+                                const std::string& ptr, InvalidParams& errs) {
+  Resolved r;
+  if (e.aefId) {
+    // By AEF: the entry covers the given API, or every API the AEF exposes; P0 is the first interface of
+    // the (first) profile, the one whose methods count.
+    for (const auto& rec : all_apis(store, *e.aefId)) {
+      if (e.apiId && *rec.api.apiId != *e.apiId) continue;
+      for (const auto& p : *rec.api.aefProfiles) {
+        if (p.aefId != *e.aefId) continue;
+        const model::InterfaceDescription* first =
+            p.interfaceDescriptions && !p.interfaceDescriptions->empty() ? &p.interfaceDescriptions->front()
+                                                                         : nullptr;
+        if (r.api_ids.empty()) r.interface = model::aef_interface_string(p);
+        add_api(r, *rec.api.apiId, methods_of(p, first));
+        break;
+      }
+    }
+    if (r.api_ids.empty()) {
+      if (e.apiId)
+        errs.push_back({ptr + "/apiId", "is not a service API exposed by AEF " + *e.aefId});
+      else
+        errs.push_back({ptr + "/aefId", "is not an AEF that exposes a published service API"});
+      return std::nullopt;
+    }
+    r.aef_id = *e.aefId;
+    return r;
+  }
+  // By interface: the canonical string must equal the one of a published interface.
+  const std::string wanted = model::aef_interface_string(*e.interfaceDetails);
+  for (const auto& rec : all_apis(store, std::nullopt)) {
+    if (e.apiId && *rec.api.apiId != *e.apiId) continue;
+    for (const auto& p : *rec.api.aefProfiles) {
+      if (!r.aef_id.empty() && p.aefId != r.aef_id) continue;
+      if (!p.interfaceDescriptions) continue;
+      const auto it = std::find_if(p.interfaceDescriptions->begin(), p.interfaceDescriptions->end(),
+                                   [&](const auto& i) { return model::aef_interface_string(i) == wanted; });
+      if (it == p.interfaceDescriptions->end()) continue;
+      r.aef_id = p.aefId;
+      r.interface = wanted;
+      add_api(r, *rec.api.apiId, methods_of(p, &*it));
+      break;
+    }
+  }
+  if (r.api_ids.empty()) {
+    errs.push_back({ptr + "/interfaceDetails", "does not match an interface of a published service API" +
+                                                   (e.apiId ? " " + *e.apiId : std::string())});
+    return std::nullopt;
+  }
+  return r;
+}
+
+bool constant_time_equal(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+model::ServiceSecurity SecurityService::negotiate(const Principal& caller, const std::string& invoker_id,
+                                                  model::ServiceSecurity in, const std::string& aefpsk_key,
+                                                  const std::string& aefpsk_session_id, bool update) {
+  if (caller.kind != PrincipalKind::invoker || caller.id != invoker_id)
+    throw ApiError::forbidden("an API invoker may only negotiate its own security methods");
+  if (update && !ctx_.store.security_context(invoker_id))
+    throw ApiError::not_found("API invoker " + invoker_id + " has no security context to update");
+
+  SecurityContextRecord rec;
+  rec.api_invoker_id = invoker_id;
+  InvalidParams errs;
+  const auto& policy = ctx_.config.security.allowed_methods;
+  for (std::size_t i = 0; i < in.securityInfo.size(); ++i) {
+    auto& e = in.securityInfo[i];
+    // Outputs of the CCF: whatever the invoker put there is not taken over.
+    e.selSecurityMethod.reset();
+    e.authenticationInfo.reset();
+    e.authorizationInfo.reset();
+    auto r = resolve(ctx_.store, e, "/securityInfo/" + std::to_string(i), errs);
+    if (!r) continue;
+    SecurityEntry entry{r->aef_id, r->interface, r->api_ids, std::nullopt, {}};
+    for (const auto& m : e.prefSecurityMethods) {
+      if (!contains(r->methods, m) || !contains(policy, m)) continue;
+      // PSK needs the key material of this TLS session (none on a PSK or plaintext session).
+      if (m == "PSK" && aefpsk_key.empty()) continue;
+      entry.method = m;
+      break;
+    }
+    if (entry.method == "PSK")
+      entry.psk = crypto::derive_aefpsk(aefpsk_key, entry.interface, aefpsk_session_id);
+    e.selSecurityMethod = entry.method;
+    rec.entries.push_back(std::move(entry));
+  }
+  if (!errs.empty())
+    throw ApiError::bad_request("the security information names unknown AEFs or interfaces", errs);
+  rec.security = std::move(in);
+  rec.updated_at = unix_now();
+  ctx_.store.put_security_context(rec);
+  spdlog::info("API invoker {} negotiated security methods for {} interfaces", invoker_id,
+               rec.entries.size());
+  return rec.security;
+}
+
+SecurityContextRecord SecurityService::existing(const std::string& invoker_id) const {
+  auto rec = ctx_.store.security_context(invoker_id);
+  if (!rec) throw ApiError::not_found("API invoker " + invoker_id + " has no security context");
+  return *rec;
+}
+
+std::vector<std::string> SecurityService::api_names(const std::string& aef_id,
+                                                    const std::vector<std::string>& api_ids) const {
+  std::vector<std::string> names;
+  for (const auto& id : api_ids) {
+    auto api = ctx_.store.service_api(id);
+    if (!api || !api->api.aefProfiles) continue;
+    const bool exposed = std::any_of(api->api.aefProfiles->begin(), api->api.aefProfiles->end(),
+                                     [&](const auto& p) { return p.aefId == aef_id; });
+    if (exposed && !contains(names, api->api.apiName)) names.push_back(api->api.apiName);
+  }
+  return names;
+}
+
+model::ServiceSecurity SecurityService::get(const Principal& caller, const std::string& invoker_id,
+                                            bool authentication_info, bool authorization_info) const {
+  auto rec = existing(invoker_id);
+  model::ServiceSecurity out = rec.security;
+  out.securityInfo.clear();
+  for (std::size_t i = 0; i < rec.entries.size(); ++i) {
+    const auto& e = rec.entries[i];
+    if (caller.kind != PrincipalKind::aef || e.aef_id != caller.id) continue;
+    auto info = rec.security.securityInfo[i];
+    if (authentication_info && e.method == "PSK") info.authenticationInfo = crypto::base64_encode(e.psk);
+    if (authentication_info && e.method == "PKI") info.authenticationInfo = ctx_.pki.ca.cert_pem();
+    if (authorization_info && e.method)
+      info.authorizationInfo =
+          nlohmann::json{{"apiIds", e.api_ids}, {"apiNames", api_names(e.aef_id, e.api_ids)}}.dump();
+    out.securityInfo.push_back(std::move(info));
+  }
+  // Whether it exists or not, an AEF learns nothing about an invoker that did not negotiate its APIs.
+  if (out.securityInfo.empty())
+    throw ApiError::forbidden("API invoker " + invoker_id + " did not negotiate an API of this AEF");
+  return out;
+}
+
+std::optional<std::string> SecurityService::revoke_url(const std::string& aef_id) const {
+  for (const auto& rec : all_apis(ctx_.store, aef_id))
+    for (const auto& p : *rec.api.aefProfiles) {
+      if (p.aefId != aef_id) continue;
+      if (p.interfaceDescriptions && !p.interfaceDescriptions->empty()) {
+        const auto& i = p.interfaceDescriptions->front();
+        const std::string host = i.ipv4Addr ? *i.ipv4Addr : i.ipv6Addr ? "[" + *i.ipv6Addr + "]" : *i.fqdn;
+        return "https://" + host + ":" + std::to_string(i.port.value_or(443)) +
+               "/aef-security/v1/revoke-authorization";
+      }
+      if (p.domainName) return "https://" + *p.domainName + "/aef-security/v1/revoke-authorization";
+    }
+  return std::nullopt;
+}
+
+RevocationOutcome SecurityService::revoke_all(const Principal& caller, const std::string& invoker_id) {
+  if (caller.kind == PrincipalKind::invoker && caller.id != invoker_id)
+    throw ApiError::forbidden("an API invoker may only delete its own security context");
+  auto rec = existing(invoker_id);
+  const bool by_aef = caller.kind == PrincipalKind::aef;
+  if (by_aef && std::none_of(rec.entries.begin(), rec.entries.end(),
+                             [&](const auto& e) { return e.aef_id == caller.id; }))
+    throw ApiError::forbidden("API invoker " + invoker_id + " did not negotiate an API of this AEF");
+  ctx_.store.delete_security_context(invoker_id);
+  ctx_.store.set_revoked_at(invoker_id, unix_now());
+  spdlog::info("security context of API invoker {} deleted by {} {}", invoker_id, to_string(caller.kind),
+               caller.id);
+
+  RevocationOutcome out;
+  std::vector<std::string> all_ids, aefs;
+  for (const auto& e : rec.entries) {
+    for (const auto& id : e.api_ids)
+      if (!contains(all_ids, id)) all_ids.push_back(id);
+    if (!contains(aefs, e.aef_id)) aefs.push_back(e.aef_id);
+  }
+  // The invoker is told when someone else revoked its authorization (TS 29.222 5.6.2.5).
+  if (by_aef && !all_ids.empty()) {
+    out.invoker_destination = rec.security.notificationDestination;
+    out.notification = {invoker_id, caller.id, all_ids, kCause};
+  }
+  // Every other AEF drops its cached credentials of the invoker (TS 29.222 6.2.2.3).
+  for (const auto& aef : aefs) {
+    if (by_aef && aef == caller.id) continue;
+    std::vector<std::string> ids;
+    for (const auto& e : rec.entries)
+      if (e.aef_id == aef)
+        for (const auto& id : e.api_ids)
+          if (!contains(ids, id)) ids.push_back(id);
+    auto url = revoke_url(aef);
+    if (!url || ids.empty()) continue;
+    out.aef_calls.push_back({aef, *url, {{invoker_id, aef, ids, kCause}, "0"}});
+  }
+  return out;
+}
+
+RevocationOutcome SecurityService::revoke_some(const Principal& caller, const std::string& invoker_id,
+                                               const model::SecurityNotification& n) {
+  if (n.apiInvokerId != invoker_id)
+    throw ApiError::bad_request("apiInvokerId does not match the resource",
+                                {{"/apiInvokerId", "must be " + invoker_id}});
+  if (n.aefId && *n.aefId != caller.id)
+    throw ApiError::forbidden("an AEF may only revoke authorizations for its own APIs");
+  auto rec = existing(invoker_id);
+  if (std::none_of(rec.entries.begin(), rec.entries.end(),
+                   [&](const auto& e) { return e.aef_id == caller.id; }))
+    throw ApiError::forbidden("API invoker " + invoker_id + " did not negotiate an API of this AEF");
+  InvalidParams errs;
+  for (std::size_t k = 0; k < n.apiIds.size(); ++k) {
+    const bool negotiated = std::any_of(rec.entries.begin(), rec.entries.end(), [&](const auto& e) {
+      return e.aef_id == caller.id && contains(e.api_ids, n.apiIds[k]);
+    });
+    if (!negotiated)
+      errs.push_back({"/apiIds/" + std::to_string(k), "is not an API of this AEF the invoker negotiated"});
+  }
+  if (!errs.empty()) throw ApiError::bad_request("the notification names APIs outside the context", errs);
+
+  SecurityContextRecord kept = rec;
+  kept.entries.clear();
+  kept.security.securityInfo.clear();
+  for (std::size_t i = 0; i < rec.entries.size(); ++i) {
+    auto e = rec.entries[i];
+    if (e.aef_id == caller.id)
+      std::erase_if(e.api_ids, [&](const auto& id) { return contains(n.apiIds, id); });
+    if (e.api_ids.empty()) continue;
+    kept.entries.push_back(std::move(e));
+    kept.security.securityInfo.push_back(rec.security.securityInfo[i]);
+  }
+  if (kept.entries.empty()) {
+    ctx_.store.delete_security_context(invoker_id);
+  } else {
+    kept.updated_at = unix_now();
+    ctx_.store.put_security_context(kept);
+  }
+  ctx_.store.set_revoked_at(invoker_id, unix_now());
+  spdlog::info("AEF {} revoked {} APIs of API invoker {}", caller.id, n.apiIds.size(), invoker_id);
+  RevocationOutcome out;
+  out.invoker_destination = rec.security.notificationDestination;
+  out.notification = n;
+  out.notification.aefId = caller.id;
+  return out;
+}
+
+model::AccessTokenRsp SecurityService::token(const Principal& caller, const std::string& security_id,
+                                             const model::AccessTokenReq& req,
+                                             const std::string* authorization) const {
+  if (req.grant_type != "client_credentials")
+    throw TokenError(400, "unsupported_grant_type", "only grant_type=client_credentials is supported");
+  // The client is the invoker of the mutual TLS session, named by the path and by client_id alike.
+  if (req.client_id != security_id)
+    throw TokenError(401, "invalid_client", "client_id must equal the securityId of the request URI");
+  if (caller.kind != PrincipalKind::invoker || caller.id != req.client_id)
+    throw TokenError(401, "invalid_client", "client_id is not the API invoker of this TLS session");
+  auto invoker = ctx_.store.invoker(req.client_id);
+  if (!invoker) throw TokenError(401, "invalid_client", "unknown API invoker");
+
+  std::optional<std::string> secret = req.client_secret;
+  if (authorization) {
+    // RFC 6749 2.3.1: HTTP Basic with client_id:client_secret; a client uses one method only.
+    if (secret)
+      throw TokenError(400, "invalid_request", "client credentials given both in the body and in Basic");
+    const std::string& h = *authorization;
+    if (h.size() < 6 || !std::equal(h.begin(), h.begin() + 6, "Basic ", [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        }))
+      throw TokenError(401, "invalid_client", "only HTTP Basic client authentication is supported");
+    std::string decoded;
+    try {
+      decoded = crypto::base64_decode(h.substr(6));
+    } catch (const std::exception&) {
+      throw TokenError(401, "invalid_client", "malformed HTTP Basic credentials");
+    }
+    const auto colon = decoded.find(':');
+    if (colon == std::string::npos || decoded.substr(0, colon) != req.client_id)
+      throw TokenError(401, "invalid_client", "the HTTP Basic user must be the client_id");
+    secret = decoded.substr(colon + 1);
+  }
+  if (!secret) throw TokenError(401, "invalid_client", "client_secret (the onboarding secret) is required");
+  if (!constant_time_equal(crypto::sha256_hex(*secret), invoker->secret_hash))
+    throw TokenError(401, "invalid_client", "wrong client_secret");
+
+  auto rec = ctx_.store.security_context(req.client_id);
+  if (!rec) throw TokenError(400, "invalid_scope", "the API invoker has not negotiated security methods");
+  // Per AEF: the API names of the entries that selected OAUTH.
+  std::vector<model::ScopeEntry> allowed;
+  for (const auto& e : rec->entries) {
+    if (e.method != "OAUTH") continue;
+    auto it =
+        std::find_if(allowed.begin(), allowed.end(), [&](const auto& a) { return a.aefId == e.aef_id; });
+    if (it == allowed.end()) it = allowed.insert(allowed.end(), {e.aef_id, {}});
+    for (const auto& name : api_names(e.aef_id, e.api_ids))
+      if (!contains(it->apiNames, name)) it->apiNames.push_back(name);
+  }
+  std::erase_if(allowed, [](const auto& a) { return a.apiNames.empty(); });
+
+  std::vector<model::ScopeEntry> granted;
+  if (!req.scope) {
+    granted = allowed;  // RFC 6749 3.3: the server may apply a default scope
+    if (granted.empty()) throw TokenError(400, "invalid_scope", "no API was negotiated with OAUTH");
+  } else {
+    std::string why;
+    auto scope = model::parse_scope(*req.scope, why);
+    if (!scope) throw TokenError(400, "invalid_scope", why);
+    for (const auto& s : *scope) {
+      auto it =
+          std::find_if(allowed.begin(), allowed.end(), [&](const auto& a) { return a.aefId == s.aefId; });
+      if (it == allowed.end())
+        throw TokenError(400, "invalid_scope", "OAUTH was not negotiated for AEF " + s.aefId);
+      for (const auto& name : s.apiNames)
+        if (!contains(it->apiNames, name))
+          throw TokenError(400, "invalid_scope",
+                           "API " + name + " of AEF " + s.aefId + " was not negotiated");
+    }
+    granted = *scope;
+  }
+
+  const std::int64_t now = unix_now(), ttl = ctx_.config.security.token_ttl_s;
+  std::vector<std::string> aud;
+  for (const auto& g : granted) aud.push_back(g.aefId);
+  const std::string scope = model::format_scope(granted);
+  const nlohmann::json claims{{"iss", req.client_id},
+                              {"sub", req.client_id},
+                              {"client_id", req.client_id},
+                              {"aud", aud},
+                              {"scope", scope},
+                              {"iat", now},
+                              {"exp", now + ttl},
+                              {"jti", crypto::random_token(16)},
+                              {"ccf_id", ctx_.config.ccf.id}};
+  model::AccessTokenRsp rsp;
+  rsp.access_token = crypto::jws_sign_es256(claims, ctx_.pki.signing_key_pem, ctx_.pki.signing_kid);
+  rsp.expires_in = ttl;
+  rsp.scope = scope;
+  return rsp;
+}
+
+nlohmann::json SecurityService::jwks() const {
+  return {{"keys", nlohmann::json::array({crypto::jwk_from_public_key_pem(ctx_.pki.signing_public_pem,
+                                                                          ctx_.pki.signing_kid)})}};
+}
+
+}  // namespace capif::ccf
