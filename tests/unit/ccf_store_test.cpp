@@ -147,3 +147,76 @@ TEST(CcfStore, RefusesADatabaseFromANewerVersion) {
   sqlite3_close(db);
   EXPECT_THROW(CcfStore s(tmp.file()), store::StoreError);
 }
+
+namespace {
+SecurityContextRecord security_context(const std::string& invoker_id) {
+  SecurityContextRecord r;
+  r.api_invoker_id = invoker_id;
+  model::SecurityInformation a, b;
+  a.aefId = "AEF1";
+  a.prefSecurityMethods = {"PSK"};
+  a.selSecurityMethod = "PSK";
+  b.aefId = "AEF2";
+  b.prefSecurityMethods = {"OAUTH"};
+  r.security.securityInfo = {a, b};
+  r.security.notificationDestination = "https://invoker.example/n";
+  // A PSK with NUL and high bytes must come back byte for byte.
+  r.entries = {{"AEF1", "10.0.0.1:443/a", {"API1", "API2"}, "PSK", std::string("\x00\xff\x10k", 4)},
+               {"AEF2", "aef2.example", {"API3"}, std::nullopt, {}}};
+  r.updated_at = 1700000000;
+  return r;
+}
+}  // namespace
+
+TEST(CcfStore, SecurityContextsPersistAndGoWithTheInvoker) {
+  TempDb tmp;
+  {
+    CcfStore s(tmp.file());
+    s.put_invoker(invoker("INV1", "fp1"));
+    s.put_security_context(security_context("INV1"));
+    s.set_revoked_at("INV1", 1700000100);
+  }
+  CcfStore s(tmp.file());
+  auto rec = s.security_context("INV1");
+  ASSERT_TRUE(rec);
+  EXPECT_EQ(rec->security, security_context("INV1").security);
+  ASSERT_EQ(rec->entries.size(), 2u);
+  EXPECT_EQ(rec->entries[0].psk, std::string("\x00\xff\x10k", 4));
+  EXPECT_EQ(rec->entries[0].api_ids, (std::vector<std::string>{"API1", "API2"}));
+  EXPECT_EQ(rec->entries[0].method, "PSK");
+  EXPECT_FALSE(rec->entries[1].method);
+  EXPECT_EQ(rec->updated_at, 1700000000);
+  EXPECT_EQ(s.revoked_at("INV1"), 1700000100);
+  int n = 0;
+  s.for_each_security_context([&](const SecurityContextRecord&) { ++n; });
+  EXPECT_EQ(n, 1);
+
+  // Offboarding removes the context, in memory and on disk.
+  s.delete_invoker("INV1");
+  EXPECT_FALSE(s.security_context("INV1"));
+  CcfStore reopened(tmp.file());
+  EXPECT_FALSE(reopened.security_context("INV1"));
+}
+
+TEST(CcfStore, InvocationLogsByAefAndInvoker) {
+  TempDb tmp;
+  CcfStore s(tmp.file());
+  auto log = [](const std::string& aef, const std::string& inv) {
+    model::InvocationLog l;
+    l.aefId = aef;
+    l.apiInvokerId = inv;
+    l.logs = {model::Log{"API1", "weather", "v1", "items", {}, "HTTP_1_1", "GET", "200"}};
+    return l;
+  };
+  s.add_invocation_log({"LOG1", 10, log("AEF1", "INV1")});
+  s.add_invocation_log({"LOG2", 11, log("AEF1", "INV2")});
+  s.add_invocation_log({"LOG3", 12, log("AEF2", "INV1")});
+  EXPECT_EQ(s.invocation_logs({"AEF1"}, std::nullopt).size(), 2u);
+  auto one = s.invocation_logs({"AEF1", "AEF2"}, std::string("INV1"));
+  ASSERT_EQ(one.size(), 2u);
+  EXPECT_EQ(one[0].log_id, "LOG1");
+  EXPECT_EQ(one[1].log.aefId, "AEF2");
+  EXPECT_TRUE(s.invocation_logs({"AEF3"}, std::nullopt).empty());
+  ASSERT_TRUE(s.invocation_log("LOG2"));
+  EXPECT_EQ(s.invocation_log("LOG2")->received_at, 11);
+}

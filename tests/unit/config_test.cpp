@@ -200,3 +200,52 @@ TEST(Config, SyntaxErrorHasLineNumber) {
 TEST(Config, MissingFile) {
   EXPECT_THROW(load_ccf_config("/nonexistent/ccf.yaml"), ConfigError);
 }
+
+TEST(Config, SecuritySection) {
+  CcfConfig d = ccf_config_from_string(kMinimal, "/etc/capif");
+  EXPECT_EQ(d.security.allowed_methods, (std::vector<std::string>{"PSK", "PKI", "OAUTH"}));
+  EXPECT_EQ(d.security.token_ttl_s, 600);
+  EXPECT_EQ(d.security.access_control.allowed_total_invocations, 0);
+  EXPECT_EQ(d.security.access_control.allowed_invocations_per_second, 0);
+  EXPECT_TRUE(d.security.access_control.allowed_time_ranges.empty());
+  EXPECT_EQ(d.security.notifications.timeout_ms, 5000);
+
+  CcfConfig c = ccf_config_from_string(std::string(kMinimal) + R"(
+security:
+  allowed_methods: [OAUTH, PKI]
+  token_ttl_s: 120
+  access_control:
+    allowed_total_invocations: 100
+    allowed_invocations_per_second: 5
+    allowed_time_ranges: ["2025-01-01T08:00:00Z/2025-12-31T18:00:00Z"]
+  notifications: {timeout_ms: 1500}
+)",
+                                       "/etc/capif");
+  EXPECT_EQ(c.security.allowed_methods, (std::vector<std::string>{"OAUTH", "PKI"}));
+  EXPECT_EQ(c.security.token_ttl_s, 120);
+  EXPECT_EQ(c.security.access_control.allowed_total_invocations, 100);
+  EXPECT_EQ(c.security.access_control.allowed_invocations_per_second, 5);
+  EXPECT_EQ(c.security.access_control.allowed_time_ranges,
+            std::vector<std::string>{"2025-01-01T08:00:00Z/2025-12-31T18:00:00Z"});
+  EXPECT_EQ(c.security.notifications.timeout_ms, 1500);
+}
+
+TEST(Config, SecuritySectionIsStrict) {
+  auto errors = errors_of(std::string(kMinimal) + R"(
+security:
+  allowed_methods: [PSK, TLS, PSK]
+  token_ttl_s: 5
+  tokens: 1
+  access_control:
+    allowed_total_invocations: -1
+    allowed_time_ranges: ["08:00-18:00"]
+  notifications: {timeout_ms: 0}
+)");
+  EXPECT_TRUE(contains(errors, "security.allowed_methods[1]")) << errors.size();
+  EXPECT_TRUE(contains(errors, "security.allowed_methods[2]"));
+  EXPECT_TRUE(contains(errors, "security.token_ttl_s"));
+  EXPECT_TRUE(contains(errors, "security.tokens"));
+  EXPECT_TRUE(contains(errors, "security.access_control.allowed_total_invocations"));
+  EXPECT_TRUE(contains(errors, "security.access_control.allowed_time_ranges[0]"));
+  EXPECT_TRUE(contains(errors, "security.notifications.timeout_ms"));
+}

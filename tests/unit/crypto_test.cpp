@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include <sys/stat.h>
 
 #include <ctime>
@@ -270,4 +271,28 @@ TEST(Files, AtomicWriteModes) {
     EXPECT_NE(std::string(e.what()).find("missing"), std::string::npos);
   }
   std::filesystem::remove_all(dir);
+}
+
+namespace {
+// X509v3 extendedKeyUsage flags (XKU_SSL_SERVER / XKU_SSL_CLIENT) of a PEM certificate.
+std::uint32_t eku_of(const std::string& pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
+                                                BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr),
+                                                   X509_free);
+  if (!cert) return 0;
+  return X509_get_extended_key_usage(cert.get());
+}
+}  // namespace
+
+TEST(Pki, ClientCertIsClientAuthOnlyUnlessAlsoServer) {
+  const auto& ca = test_ca();
+  const std::string csr = make_csr_pem(generate_ec_key_pem(), "x");
+  const auto client = eku_of(ca.issue_client_cert(csr, "INV1", 10));
+  EXPECT_TRUE(client & XKU_SSL_CLIENT);
+  EXPECT_FALSE(client & XKU_SSL_SERVER);
+  // An AEF serves CAPIF-2e with its function certificate and calls the CCF with it.
+  const auto aef = eku_of(ca.issue_client_cert(csr, "AEF1", 10, /*also_server_auth=*/true));
+  EXPECT_TRUE(aef & XKU_SSL_CLIENT);
+  EXPECT_TRUE(aef & XKU_SSL_SERVER);
 }

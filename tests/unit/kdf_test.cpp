@@ -1,7 +1,7 @@
 // Known answers for the AEFPSK derivation (TS 33.122 A.1 over the TS 33.220 B.2 KDF). The expected
 // values were computed independently with Python's hmac module from S = FC || P0 || L0 || P1 || L1.
-#include "capif/crypto/encoding.hpp"
 #include "capif/crypto/kdf.hpp"
+#include "capif/crypto/encoding.hpp"
 #include "capif/model/publish_service_api.hpp"
 
 #include <gtest/gtest.h>
