@@ -76,48 +76,69 @@ std::string CcfProcess::api_root() const {
 }
 
 void CcfProcess::start() {
-  const std::string bin = ccf_binary().string(), cfg = config_file().string();
-  pid_ = ::fork();
-  if (pid_ == 0) {
-    int out = ::open((dir_ / "stdout.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    ::dup2(out, 1);
-    ::dup2(out, 2);
-    ::execl(bin.c_str(), bin.c_str(), "--config", cfg.c_str(), static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  for (int i = 0; i < 200; ++i) {
-    if (port_open(port_)) return;
-    int status = 0;
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      throw std::runtime_error("capif-ccf exited at start; see " + (dir_ / "stdout.log").string());
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  throw std::runtime_error("capif-ccf did not open its port within 5 s");
+  pid_ =
+      spawn_and_wait({ccf_binary().string(), "--config", config_file().string()}, dir_ / "stdout.log", port_);
 }
 
 int CcfProcess::terminate() {
-  if (pid_ <= 0) return -1;
-  ::kill(pid_, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 400; ++i) {  // 10 s, then SIGKILL
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return status;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(25));
-  }
-  kill9();
-  return -1;
+  int status = stop_child(pid_);
+  pid_ = -1;
+  return status;
 }
 
 void CcfProcess::kill9() {
-  if (pid_ <= 0) return;
-  ::kill(pid_, SIGKILL);
-  int status = 0;
-  ::waitpid(pid_, &status, 0);
+  stop_child(pid_, true);
   pid_ = -1;
+}
+
+pid_t spawn_and_wait(const std::vector<std::string>& argv, const std::filesystem::path& log,
+                     std::uint16_t port, int timeout_ms) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    ::dup2(out, 1);
+    ::dup2(out, 2);
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  for (int waited = 0; waited < timeout_ms; waited += 25) {
+    if (port_open(port)) return pid;
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid)
+      throw std::runtime_error(argv[0] + " exited at start; see " + log.string());
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  stop_child(pid, true);
+  throw std::runtime_error(argv[0] + " did not open port " + std::to_string(port) + "; see " + log.string());
+}
+
+int stop_child(pid_t pid, bool hard) {
+  if (pid <= 0) return -1;
+  int status = 0;
+  if (!hard) {
+    ::kill(pid, SIGTERM);
+    for (int i = 0; i < 400; ++i) {  // 10 s, then SIGKILL
+      if (::waitpid(pid, &status, WNOHANG) == pid) return status;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+  return -1;
+}
+
+std::string run_capture(const std::string& command, int* status) {
+  FILE* p = ::popen(command.c_str(), "r");
+  if (!p) throw std::runtime_error("cannot run " + command);
+  std::string out;
+  std::array<char, 4096> buf;
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+  int st = ::pclose(p);
+  if (status) *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return out;
 }
 
 std::string CcfProcess::ca_pem() const {
@@ -125,16 +146,8 @@ std::string CcfProcess::ca_pem() const {
 }
 
 std::string CcfProcess::run_command(const std::string& args, int* status) const {
-  const std::string cmd =
-      ccf_binary().string() + " " + args + " --config " + config_file().string() + " 2>/dev/null";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) throw std::runtime_error("cannot run " + cmd);
-  std::string out;
-  std::array<char, 4096> buf;
-  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
-  int st = ::pclose(p);
-  if (status) *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
+  return run_capture(
+      ccf_binary().string() + " " + args + " --config " + config_file().string() + " 2>/dev/null", status);
 }
 
 std::string CcfProcess::credential(const std::string& role, int ttl_seconds) const {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace capif::testing {
 
@@ -25,6 +26,7 @@ class CcfProcess {
   bool running() const { return pid_ > 0; }
 
   std::uint16_t port() const { return port_; }
+  const std::string& id() const { return options_.id; }
   std::string api_root() const;
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path config_file() const { return dir_ / "ccf.yaml"; }
@@ -43,5 +45,14 @@ class CcfProcess {
 
 std::uint16_t free_port();
 std::filesystem::path ccf_binary();
+
+// Forks and execs argv with stdout+stderr appended to `log`, then waits until 127.0.0.1:port accepts
+// connections. Throws (with the log's path) if the child exits first or the port stays closed.
+pid_t spawn_and_wait(const std::vector<std::string>& argv, const std::filesystem::path& log,
+                     std::uint16_t port, int timeout_ms = 10000);
+// SIGTERM, wait up to 10 s, then SIGKILL; returns the wait status (-1 after SIGKILL).
+int stop_child(pid_t pid, bool hard = false);
+// Runs a shell command; returns its stdout and sets the exit status.
+std::string run_capture(const std::string& command, int* status = nullptr);
 
 }  // namespace capif::testing

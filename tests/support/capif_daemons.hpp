@@ -1,0 +1,71 @@
+#pragma once
+// The real capif-aef and capif-invoker executables driven from tests, beside a CcfProcess.
+#include "ccf_process.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace capif::testing {
+
+struct AefApi {
+  std::string name;
+  std::string prefix;
+  std::vector<std::string> methods{"PSK", "PKI", "OAUTH"};
+};
+
+struct AefOptions {
+  std::vector<AefApi> apis{{"weather", "/weather"}};
+  std::string upstream_url;  // empty: the built-in demo API
+  std::string extra_yaml;    // appended to the generated config
+};
+
+class AefProcess {
+ public:
+  AefProcess(const CcfProcess& ccf, AefOptions options = {});
+  ~AefProcess();
+  void start();  // registers/publishes (first start) and returns once the gateway listens
+  int terminate();
+  void kill9();
+
+  std::uint16_t port() const { return port_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  nlohmann::json provider_state()
+      const;  // data/provider.json: apiProvDomId, amfId, apfId, aefId, publications
+  std::string aef_id() const { return provider_state().at("aefId"); }
+  std::string base_url() const { return "https://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  std::filesystem::path dir_;
+  std::uint16_t port_;
+  pid_t pid_ = -1;
+};
+
+// One invoker's state directory and the capif-invoker CLI run on it.
+class InvokerCli {
+ public:
+  explicit InvokerCli(const CcfProcess& ccf);
+  ~InvokerCli();
+
+  struct Result {
+    int status = -1;     // exit code
+    nlohmann::json out;  // stdout parsed as JSON ({} when it is not)
+    std::string raw;     // stdout + stderr
+  };
+  // Runs `capif-invoker <command> --state DIR <args>`.
+  Result run(const std::string& command, const std::string& args = {}) const;
+  Result onboard() const;
+  const std::filesystem::path& state() const { return state_; }
+  std::string invoker_id() const;
+
+ private:
+  const CcfProcess& ccf_;
+  std::filesystem::path dir_, state_;
+};
+
+std::filesystem::path aef_binary();
+std::filesystem::path invoker_binary();
+
+}  // namespace capif::testing
