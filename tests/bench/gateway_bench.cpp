@@ -7,6 +7,7 @@
 //   gateway_bench [--connections N] [--seconds S] [--aef-threads N] [--ccf-threads N] [--json FILE]
 #include "capif/crypto/encoding.hpp"
 #include "capif/crypto/files.hpp"
+#include "capif/http/client.hpp"
 #include "capif/http/server.hpp"
 #include "capif_daemons.hpp"
 

@@ -1,6 +1,7 @@
 // The capif-invoker sidecar (`capif-invoker run --config FILE`) end to end with the real executables:
 // capif-ccf, capif-aef (built-in demo API) and the sidecar; the test is a plain-HTTP local caller.
 #include "capif/crypto/files.hpp"
+#include "capif/http/client.hpp"
 #include "capif_daemons.hpp"
 
 #include <gtest/gtest.h>
@@ -19,8 +20,9 @@ using nlohmann::json;
 
 namespace {
 
-std::unique_ptr<BlockingClient> local_client() {
+std::unique_ptr<BlockingClient> local_client(const CcfProcess& ccf) {
   ClientConfig c;
+  c.ca_pem = ccf.ca_pem();  // required by the client even though the sidecar's port is plain HTTP
   c.allow_plain_http = true;
   return std::make_unique<BlockingClient>(c);
 }
@@ -106,7 +108,7 @@ TEST_P(SidecarMethod, ReachesTheAefDemoApi) {
   ASSERT_EQ(summary["apis"].size(), 1u) << s->log();
   EXPECT_EQ(summary["apis"][0]["securityMethod"], GetParam());
   EXPECT_EQ(summary["apis"][0]["aefId"], aef->aef_id());
-  auto client = local_client();
+  auto client = local_client(*ccf);
   expect_hello(*client, *s, GetParam());
   // An unknown API name is the sidecar's own 404, not a forwarded call.
   auto r = get(*client, s->url("other", "/hello"));
@@ -124,9 +126,10 @@ TEST_F(Sidecar, KeepAliveConnectionsToTheAef) {
   for (const std::string method : {"PKI", "PSK", "OAUTH"}) {
     SCOPED_TRACE(method);
     auto s = sidecar({.apis = {{"weather", {method}}}});
-    auto client = local_client();
+    auto client = local_client(*ccf);
     expect_hello(*client, *s, method);
     const int before = sockets_on_port(aef->port());
+    ASSERT_GE(before, 2) << "the sidecar's open connection to the AEF is not visible in /proc/net/tcp";
     constexpr int kCalls = 60;
     for (int i = 0; i < kCalls; ++i) {
       auto r = get(*client, s->url("weather", "/hello"));
@@ -147,7 +150,7 @@ TEST_F(Sidecar, RefreshesTheAccessTokenBeforeItExpires) {
   const auto first_expiry = latest_token_expiry(s->state_dir());
   ASSERT_GT(first_expiry, unix_now());
   ASSERT_LE(first_expiry, unix_now() + 10);
-  auto client = local_client();
+  auto client = local_client(*ccf);
   int calls = 0;
   while (unix_now() <= first_expiry + 1) {
     auto r = get(*client, s->url("weather", "/hello"));
@@ -170,7 +173,7 @@ TEST_F(Sidecar, RefreshesTheAccessTokenBeforeItExpires) {
 TEST_F(Sidecar, RenegotiatesWhenTheAefSaysTheMethodIsInvalid) {
   start();
   auto s = sidecar({.apis = {{"weather", {"PKI", "OAUTH"}}}});
-  auto client = local_client();
+  auto client = local_client(*ccf);
   expect_hello(*client, *s, "PKI");
   InvokerCli cli(*ccf, s->state_dir());
   auto r = cli.run("security", "--aef-id " + aef->aef_id() + " --methods OAUTH");
@@ -189,7 +192,7 @@ TEST_F(Sidecar, RenegotiatesWhenTheAefSaysTheMethodIsInvalid) {
 TEST_F(Sidecar, DISABLED_RenegotiatesWhenTheApfNarrowsTheApiMethods) {
   start();
   auto s = sidecar({.apis = {{"weather", {"OAUTH", "PKI"}}}});
-  auto client = local_client();
+  auto client = local_client(*ccf);
   expect_hello(*client, *s, "OAUTH");
   aef->terminate();
   // The same data directory, a config whose API allows PKI only: the restart re-publishes (PUT).
