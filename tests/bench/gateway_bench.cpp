@@ -253,9 +253,14 @@ int main(int argc, char** argv) {
   try {
     // The upstream service: plain HTTP, one trivial route, in this process.
     http::Router router;
-    router.add("GET", "/hello", [](http::RequestContext&) -> asio::awaitable<http::Response> {
-      co_return http::Response::json(200, R"({"hello":"world"})");
-    });
+    http::RouteOptions open;
+    open.auth = http::ClientAuth::optional;  // plain HTTP: no client certificate to ask for
+    router.add(
+        "GET", "/hello",
+        [](http::RequestContext&) -> asio::awaitable<http::Response> {
+          co_return http::Response::json(200, R"({"hello":"world"})");
+        },
+        open);
     http::ServerConfig up_cfg;
     up_cfg.port = 0;
     up_cfg.threads = 1;
