@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# Builds capif-ccf and the benchmark (preset "default", ./build) and runs it; arguments go to ccf_bench,
-# e.g. scripts/bench.sh --seconds 3 --connections 8 --apis 1000,10000 --json bench.json
+# Builds a benchmark and what it runs (preset "default", ./build) and runs it.
+#   scripts/bench.sh [ccf_bench args]           the CCF registry (default), e.g. --seconds 3 --json bench.json
+#   scripts/bench.sh gateway [gateway_bench args]  capif-aef gateway vs direct upstream, CCF token issuance
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bench=ccf_bench
+targets=(ccf_bench capif-ccf)
+if [[ "${1:-}" == "gateway" ]]; then
+  shift
+  bench=gateway_bench
+  targets=(gateway_bench capif-ccf capif-aef capif-invoker)
+fi
 cmake --preset default >/dev/null
-cmake --build --preset default --target ccf_bench capif-ccf
-exec ./build/tests/ccf_bench "$@"
+cmake --build --preset default --target "${targets[@]}"
+exec "./build/tests/${bench}" "$@"

@@ -4,6 +4,7 @@
 #include "capif/crypto/files.hpp"
 
 #include <fstream>
+#include <sstream>
 
 namespace capif::testing {
 namespace fs = std::filesystem;
@@ -73,6 +74,8 @@ json AefProcess::provider_state() const {
 }
 
 InvokerCli::InvokerCli(const CcfProcess& ccf) : ccf_(ccf), dir_(new_dir("invoker")), state_(dir_ / "state") {}
+InvokerCli::InvokerCli(const CcfProcess& ccf, fs::path state)
+    : ccf_(ccf), dir_(new_dir("invoker")), state_(std::move(state)) {}
 
 InvokerCli::~InvokerCli() {
   remove_dir(dir_);
@@ -107,6 +110,64 @@ InvokerCli::Result InvokerCli::onboard() const {
 
 std::string InvokerCli::invoker_id() const {
   return json::parse(crypto::read_file(state_ / "invoker.json")).at("apiInvokerId");
+}
+
+SidecarProcess::SidecarProcess(const CcfProcess& ccf, SidecarOptions options)
+    : dir_(new_dir("sidecar")),
+      state_(options.state_dir.empty() ? dir_ / "state" : options.state_dir),
+      config_(dir_ / "sidecar.yaml"),
+      port_(free_port()) {
+  crypto::write_file_atomic(dir_ / "ccf-ca.crt", ccf.ca_pem(), false);
+  crypto::write_file_atomic(dir_ / "invoker.jwt", ccf.credential("invoker", 3600), true);
+  std::ofstream cfg(config_);
+  cfg << "ccf:\n  api_root: " << ccf.api_root()
+      << "\n  ca_file: ccf-ca.crt\n  credential_file: invoker.jwt\nstate_dir: " << state_.string()
+      << "\nlisten:\n  address: " << options.listen_address << "\n  port: " << port_
+      << "\ntoken_refresh_margin_s: " << options.token_refresh_margin_s << "\napis:\n";
+  for (const auto& api : options.apis) {
+    cfg << "  - api_name: " << api.api_name << "\n    methods: " << yaml_list(api.methods) << "\n";
+    if (!api.aef_id.empty()) cfg << "    aef_id: " << api.aef_id << "\n";
+  }
+  cfg << options.extra_yaml;
+}
+
+SidecarProcess::~SidecarProcess() {
+  terminate();
+  remove_dir(dir_);
+}
+
+void SidecarProcess::start() {
+  pid_ = spawn_and_wait({invoker_binary().string(), "run", "--config", config_.string()}, dir_ / "output.log",
+                        port_, 15000);
+}
+
+int SidecarProcess::run_to_exit(std::string* output) const {
+  int status = -1;
+  std::string out =
+      run_capture(invoker_binary().string() + " run --config " + config_.string() + " 2>&1", &status);
+  if (output) *output = out;
+  return status;
+}
+
+int SidecarProcess::terminate() {
+  int status = stop_child(pid_);
+  pid_ = -1;
+  return status;
+}
+
+std::string SidecarProcess::log() const {
+  try {
+    return crypto::read_file(dir_ / "output.log");
+  } catch (...) {
+    return {};
+  }
+}
+
+json SidecarProcess::summary() const {
+  std::istringstream in(log());
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with("{\"apiInvokerId\"")) return json::parse(line, nullptr, false);
+  return json::object();
 }
 
 }  // namespace capif::testing

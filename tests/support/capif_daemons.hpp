@@ -47,6 +47,7 @@ class AefProcess {
 class InvokerCli {
  public:
   explicit InvokerCli(const CcfProcess& ccf);
+  InvokerCli(const CcfProcess& ccf, std::filesystem::path state);  // an existing state directory
   ~InvokerCli();
 
   struct Result {
@@ -63,6 +64,45 @@ class InvokerCli {
  private:
   const CcfProcess& ccf_;
   std::filesystem::path dir_, state_;
+};
+
+// capif-invoker run --config FILE: the sidecar, with its YAML written from SidecarOptions.
+struct SidecarApi {
+  std::string api_name;
+  std::vector<std::string> methods;  // preference order
+  std::string aef_id;                // empty: the first AEF discovery returns
+};
+
+struct SidecarOptions {
+  std::vector<SidecarApi> apis{{"weather", {"PSK", "PKI", "OAUTH"}}};
+  std::string listen_address = "127.0.0.1";
+  int token_refresh_margin_s = 60;
+  std::filesystem::path state_dir;  // empty: a fresh one in the sidecar's folder (the sidecar onboards)
+  std::string extra_yaml;           // appended to the generated config
+};
+
+class SidecarProcess {
+ public:
+  SidecarProcess(const CcfProcess& ccf, SidecarOptions options = {});
+  ~SidecarProcess();
+  void start();  // onboards/discovers/negotiates, returns once the local port accepts connections
+  // Runs the sidecar in the foreground until it exits (for configuration errors): exit status + output.
+  int run_to_exit(std::string* output = nullptr) const;
+  int terminate();
+
+  std::uint16_t port() const { return port_; }
+  std::string url(const std::string& api_name, const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + "/" + api_name + path;
+  }
+  const std::filesystem::path& state_dir() const { return state_; }
+  const std::filesystem::path& config_file() const { return config_; }
+  std::string log() const;         // the sidecar's stdout + stderr so far
+  nlohmann::json summary() const;  // the JSON line printed once it listens ({} before)
+
+ private:
+  std::filesystem::path dir_, state_, config_;
+  std::uint16_t port_;
+  pid_t pid_ = -1;
 };
 
 std::filesystem::path aef_binary();
