@@ -79,7 +79,7 @@ struct AefApp::Impl {
     o.request_timeout = std::chrono::milliseconds(cfg.upstream.request_timeout_ms);
     o.max_body_bytes = static_cast<std::size_t>(cfg.upstream.max_body_bytes);
     o.max_idle = static_cast<std::size_t>(cfg.upstream.max_idle);
-    return make_http_upstream(ioc.get_executor(), o);
+    return make_http_upstream({}, o);  // connections live on the gateway's own threads
   }
 
   GatewayOptions gateway_options() const {

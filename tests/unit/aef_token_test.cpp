@@ -131,3 +131,23 @@ TEST(AefToken, ScopeGrammar) {
   EXPECT_TRUE(parse_scope("3gpp#a:x,").empty());
   EXPECT_TRUE(parse_scope("3gpp#:x").empty());
 }
+
+TEST(VerifiedTokens, RemembersPerApiUntilExpiry) {
+  capif::aef::VerifiedTokens cache;
+  capif::aef::TokenCheck ok;
+  ok.ok = true;
+  ok.invoker = "INV1";
+  ok.exp = 1000;
+  cache.remember("weather", "tok", ok);
+  ASSERT_TRUE(cache.find("weather", "tok", 990, 0));
+  EXPECT_EQ(cache.find("weather", "tok", 990, 0)->invoker, "INV1");
+  EXPECT_FALSE(cache.find("maps", "tok", 990, 0)) << "checked for one API only";
+  EXPECT_FALSE(cache.find("weather", "tok", 1001, 0)) << "expired";
+  EXPECT_TRUE(cache.find("weather", "tok", 1020, 30)) << "within the leeway";
+  EXPECT_FALSE(cache.find("weather", "tok", 1031, 60)) << "leeway capped at 30 s";
+  capif::aef::TokenCheck bad;
+  cache.remember("weather", "bad", bad);
+  EXPECT_FALSE(cache.find("weather", "bad", 0, 0)) << "failed checks are never cached";
+  cache.clear();
+  EXPECT_FALSE(cache.find("weather", "tok", 990, 0));
+}

@@ -52,6 +52,7 @@ struct ClientResponse {
 
 class HttpsClient {
  public:
+  // An empty executor means: open each connection on the event loop of the coroutine that asks for it.
   HttpsClient(boost::asio::any_io_executor executor, ClientConfig config);
   ~HttpsClient();
   boost::asio::awaitable<ClientResponse> request(ClientRequest request);

@@ -73,6 +73,7 @@ boost::asio::awaitable<bool> Gateway::refresh_jwks() {
   std::lock_guard lock(jwks_mutex_);
   if (!keys.empty()) {
     jwks_ = std::move(keys);
+    verified_.clear();
   } else {
     spdlog::warn("cannot get the CCF's token keys (JWKS): {}", r.ok() ? "no usable key" : r.describe());
     jwks_fetched_ms_ = now_ms() - opt_.jwks_refresh_min_ms + 1000;  // try again in a second
@@ -106,6 +107,10 @@ boost::asio::awaitable<std::string> Gateway::authenticate(const http::Request& r
     case Presented::oauth:
       break;
   }
+  const auto now = now_ms();
+  if (auto hit = verified_.find(api.apiName, p.token, now / 1000, opt_.token_leeway_s)) {
+    co_return accept_token(p, *hit, api);
+  }
   JwksKeys keys;
   {
     std::lock_guard lock(jwks_mutex_);
@@ -118,20 +123,24 @@ boost::asio::awaitable<std::string> Gateway::authenticate(const http::Request& r
     std::lock_guard lock(jwks_mutex_);
     keys = jwks_;
   }
-  const auto now = now_ms();
   auto t = check_access_token(p.token, keys, opt_.aef_id, api.apiName, now / 1000, opt_.token_leeway_s);
   if (t.error == "unknown_key" && co_await refresh_jwks()) {  // the CCF may have rotated its key
     std::lock_guard lock(jwks_mutex_);
     t = check_access_token(p.token, jwks_, opt_.aef_id, api.apiName, now / 1000, opt_.token_leeway_s);
   }
   if (!t.ok) throw token_error(t);
+  verified_.remember(api.apiName, p.token, t);
+  co_return accept_token(p, t, api);
+}
+
+std::string Gateway::accept_token(const Presented& p, const TokenCheck& t, const PublishedApi& api) {
   if (!p.invoker.empty() && p.invoker != t.invoker)
     throw ApiError::unauthorized("the access token belongs to another invoker than the client certificate");
   if (auto revoked = cache_.revoked_at(t.invoker, api.apiName); revoked > 0 && t.iat <= revoked)
     throw ApiError::unauthorized("the invoker's authorization was revoked after this token was issued",
                                  "Bearer realm=\"capif\", error=\"invalid_token\"");
   require_oauth_allowed(cache_.get(t.invoker), api);
-  co_return t.invoker;
+  return t.invoker;
 }
 
 boost::asio::awaitable<void> Gateway::enforce_acl(const PublishedApi& api, const std::string& invoker) {

@@ -3,6 +3,7 @@
 // method -> access control policy -> forward (or demo) -> invocation log.
 #include "aef/ccf_client.hpp"
 #include "aef/gateway/acl.hpp"
+#include "aef/gateway/authorize.hpp"
 #include "aef/gateway/log_queue.hpp"
 #include "aef/gateway/security_cache.hpp"
 #include "aef/gateway/token.hpp"
@@ -50,6 +51,8 @@ class Gateway {
   std::int64_t now_ms() const { return clock_(); }
 
  private:
+  // The checks of a verified token that do not depend on its signature: caller, revocation, method.
+  std::string accept_token(const Presented& p, const TokenCheck& t, const PublishedApi& api);
   boost::asio::awaitable<std::string> authenticate(const http::Request& req, const http::TlsInfo& tls,
                                                    const PublishedApi& api, std::string& method);
   boost::asio::awaitable<void> enforce_acl(const PublishedApi& api, const std::string& invoker);
@@ -65,6 +68,7 @@ class Gateway {
   Clock clock_;
   std::mutex jwks_mutex_;
   JwksKeys jwks_;
+  VerifiedTokens verified_;
   std::int64_t jwks_fetched_ms_ = -1;
 };
 

@@ -140,9 +140,34 @@ TokenCheck check_access_token(const std::string& token, const JwksKeys& keys, co
     return fail(403, "insufficient_scope",
                 "API " + api_name + " is not in the access token's scope for this AEF");
   if (auto it = c.find("iat"); it != c.end() && it->is_number_integer()) t.iat = it->get<std::int64_t>();
+  if (auto it = c.find("exp"); it != c.end() && it->is_number_integer()) t.exp = it->get<std::int64_t>();
   t.ok = true;
   t.status = 200;
   return t;
+}
+
+}  // namespace capif::aef
+
+namespace capif::aef {
+
+std::optional<TokenCheck> VerifiedTokens::find(const std::string& api_name, const std::string& token,
+                                               std::int64_t now, std::int64_t leeway_s) const {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(api_name + '\n' + token);
+  if (it == entries_.end() || now > it->second.exp + std::min<std::int64_t>(leeway_s, 30)) return std::nullopt;
+  return it->second;
+}
+
+void VerifiedTokens::remember(const std::string& api_name, const std::string& token, const TokenCheck& check) {
+  if (!check.ok || check.exp == 0) return;
+  std::lock_guard lock(mutex_);
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  entries_[api_name + '\n' + token] = check;
+}
+
+void VerifiedTokens::clear() {
+  std::lock_guard lock(mutex_);
+  entries_.clear();
 }
 
 }  // namespace capif::aef

@@ -4,6 +4,9 @@
 
 #include <cstdint>
 #include <map>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
 #include <set>
 #include <string>
 
@@ -24,6 +27,23 @@ struct TokenCheck {
   std::string detail;   // for the ProblemDetails
   std::string invoker;  // client_id (else sub, else iss)
   std::int64_t iat = 0;
+  std::int64_t exp = 0;
+};
+
+// Tokens whose signature and claims were already checked for one API, until they expire: a client
+// sends the same token for many calls, and an ES256 verification costs more than the rest of the call.
+// Bounded; cleared whenever the key set changes.
+class VerifiedTokens {
+ public:
+  std::optional<TokenCheck> find(const std::string& api_name, const std::string& token, std::int64_t now,
+                                 std::int64_t leeway_s) const;
+  void remember(const std::string& api_name, const std::string& token, const TokenCheck& check);
+  void clear();
+
+ private:
+  static constexpr std::size_t kMaxEntries = 20000;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, TokenCheck> entries_;
 };
 
 // alg ES256 only (the header is checked before any key is used), signature by the key named by kid (or the

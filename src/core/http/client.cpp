@@ -87,9 +87,12 @@ struct HttpsClient::Impl {
   }
 
   asio::awaitable<std::pair<std::unique_ptr<Connection>, std::string>> connect(const Url& url) {
-    auto c = std::make_unique<Connection>(executor, ctx, url.secure);
+    // Without an executor of its own, the client opens connections on the caller's event loop: a gateway
+    // forwarding from its server threads then never hops to another thread.
+    asio::any_io_executor ex = executor ? executor : co_await asio::this_coro::executor;
+    auto c = std::make_unique<Connection>(ex, ctx, url.secure);
     arm(*c, cfg.connect_timeout);
-    tcp::resolver resolver(executor);
+    tcp::resolver resolver(ex);
     auto [rec, results] = co_await resolver.async_resolve(url.host, url.port, nothrow);
     if (rec) co_return std::pair{nullptr, "cannot resolve " + url.host + ": " + rec.message()};
     auto [cec, ep] = co_await asio::async_connect(c->stream.lowest_layer(), results, nothrow);
