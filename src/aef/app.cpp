@@ -31,7 +31,8 @@ void setup_logging(const AefConfig& cfg) {
 namespace {
 std::vector<PublishedApi> published(const AefConfig& cfg, const ProviderState& s) {
   std::vector<PublishedApi> out;
-  for (const auto& a : cfg.apis) out.push_back({s.api_ids.at(a.apiName), a.apiName, a.version, a.prefix});
+  for (const auto& a : cfg.apis)
+    out.push_back({s.api_ids.at(a.apiName), a.apiName, a.version, a.prefix, a.securityMethods});
   return out;
 }
 }  // namespace

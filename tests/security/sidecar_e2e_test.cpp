@@ -185,11 +185,9 @@ TEST_F(Sidecar, RenegotiatesWhenTheAefSaysTheMethodIsInvalid) {
   expect_hello(*client, *s, "OAUTH");  // and it stays there
 }
 
-// The brief's scenario: the APF narrows the API to PKI after the invoker negotiated OAUTH. Disabled:
-// capif-aef does not compare the presented method with the API's configured securityMethods (it only
-// compares with what the CCF holds for the invoker), so it keeps accepting the OAuth token and never
-// answers SECURITY_METHOD_INVALID here. Enable once capif-aef enforces the published methods.
-TEST_F(Sidecar, DISABLED_RenegotiatesWhenTheApfNarrowsTheApiMethods) {
+// TS 33.122 6.7: the APF narrows the API to PKI after the invoker negotiated OAUTH; the AEF refuses the
+// token with SECURITY_METHOD_INVALID, the sidecar negotiates again (PKI) and the retried call succeeds.
+TEST_F(Sidecar, RenegotiatesWhenTheApfNarrowsTheApiMethods) {
   start();
   auto s = sidecar({.apis = {{"weather", {"OAUTH", "PKI"}}}});
   auto client = local_client(*ccf);

@@ -85,6 +85,14 @@ boost::asio::awaitable<std::string> Gateway::authenticate(const http::Request& r
                                                           const PublishedApi& api, std::string& method) {
   Presented p = identify(tls, req.header("authorization"));
   method = method_name(p.kind);
+  // TS 33.122 6.7: a method the APF no longer publishes for this API is refused with an indication the
+  // invoker can act on (renegotiate), whatever the invoker negotiated before.
+  const bool credential = p.kind == Presented::psk || p.kind == Presented::pki || p.kind == Presented::oauth;
+  if (credential && !api.methods.empty() &&
+      std::find(api.methods.begin(), api.methods.end(), method) == api.methods.end())
+    throw ApiError(401, "Unauthorized",
+                   method + " is no longer a security method of " + api.apiName + "; negotiate again",
+                   kMethodInvalidCause);
   switch (p.kind) {
     case Presented::none:
       throw ApiError::unauthorized(

@@ -15,6 +15,7 @@ namespace capif::aef {
 
 struct PublishedApi {
   std::string apiId, apiName, version, prefix;
+  std::vector<std::string> methods;  // the securityMethods the APF published; empty = any
 };
 
 struct SecurityEntry {
