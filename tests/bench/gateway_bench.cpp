@@ -43,6 +43,7 @@ struct Options {
   double seconds = 5;
   int aef_threads = 2;
   int ccf_threads = 2;
+  int upstream_delay_ms = 0;  // time the upstream takes per request, as a real service would
   std::string json_file;
 };
 
@@ -53,6 +54,7 @@ void usage() {
                "  --seconds S       duration of each measurement, after a 1 s warm-up (default 5)\n"
                "  --aef-threads N   capif-aef listen.threads (default 2)\n"
                "  --ccf-threads N   capif-ccf listen.threads (default 2)\n"
+               "  --upstream-delay-ms N  the upstream answers after N ms (default 0: a no-op upstream)\n"
                "  --json FILE       also write the figures as JSON\n";
 }
 
@@ -84,6 +86,8 @@ Options parse_options(int argc, char** argv) {
       o.aef_threads = integer(a, v);
     } else if (a == "--ccf-threads") {
       o.ccf_threads = integer(a, v);
+    } else if (a == "--upstream-delay-ms") {
+      o.upstream_delay_ms = integer(a, v);
     } else if (a == "--seconds") {
       try {
         o.seconds = std::stod(v);
@@ -255,9 +259,14 @@ int main(int argc, char** argv) {
     http::Router router;
     http::RouteOptions open;
     open.auth = http::ClientAuth::optional;  // plain HTTP: no client certificate to ask for
+    const auto delay = std::chrono::milliseconds(o.upstream_delay_ms);
     router.add(
         "GET", "/hello",
-        [](http::RequestContext&) -> asio::awaitable<http::Response> {
+        [delay](http::RequestContext&) -> asio::awaitable<http::Response> {
+          if (delay.count() > 0) {
+            asio::steady_timer t(co_await asio::this_coro::executor, delay);
+            co_await t.async_wait(asio::use_awaitable);
+          }
           co_return http::Response::json(200, R"({"hello":"world"})");
         },
         open);
