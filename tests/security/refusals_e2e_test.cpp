@@ -88,9 +88,11 @@ InvokerFiles read_state(const InvokerCli& inv) {
   f.key_pem = crypto::read_file(s / "invoker.key");
   f.cert_pem = crypto::read_file(s / "invoker.crt");
   f.secret = trimmed(crypto::read_file(s / "onboarding_secret"));
-  if (fs::exists(s / "aefpsk.json"))
-    for (const auto& [aef, k] : json::parse(crypto::read_file(s / "aefpsk.json")).items())
+  if (fs::exists(s / "aefpsk.json")) {
+    const json keys = json::parse(crypto::read_file(s / "aefpsk.json"));  // named: items() must not dangle
+    for (const auto& [aef, k] : keys.items())
       f.psk[aef] = crypto::base64_decode(k.at("key").get<std::string>());
+  }
   if (fs::exists(s / "tokens.json"))
     for (const auto& t : json::parse(crypto::read_file(s / "tokens.json")))
       f.tokens.push_back(t.at("access_token"));
@@ -467,7 +469,9 @@ TEST_F(PskRefusals, UnknownIdentityIsRefused) {
         {.psk_identity = crypto::random_id("INV"), .psk_key = crypto::random_bytes(32), .tls = tls});
     auto r = call(*c, *aef, "/weather/hello");
     EXPECT_FALSE(r.ok()) << tls << ": " << r.status << " " << r.body;
-    if (std::string(tls) == "1.2") EXPECT_NE(r.error.find("handshake"), std::string::npos) << r.error;
+    if (std::string(tls) == "1.2") {
+      EXPECT_NE(r.error.find("handshake"), std::string::npos) << r.error;
+    }
   }
 }
 
@@ -642,23 +646,26 @@ TEST_F(Refusals, InvocationLogsReachTheCcfAlsoAfterAnOutage) {
   for (int i = 0; i < 2; ++i) ASSERT_EQ(call(*c, aef, "/weather/hello", token).status, 200);
 
   // Counts this invoker's logged calls with that operation, as the AMF sees them.
+  std::string last_answer;
   auto logged = [&](const std::string& operation) {
     auto amf = function_client(*ccf, aef, "amf");
     auto r = send(*amf, "GET",
                   ccf->api_root() + "/logs/v1/apiInvocationLogs?aef-id=" + aef.aef_id() +
                       "&api-invoker-id=" + files.id + "&operation=" + operation);
+    last_answer = std::to_string(r.status) + " " + r.body + r.error;
     if (r.status == 404) return 0;
     if (r.status != 200) return -1;
     int n = 0;
-    for (const auto& doc : body_json(r).at("multipleInvocationLogs")) {
+    const json body = body_json(r);  // named: the loop must not iterate into a destroyed temporary
+    for (const auto& doc : body.at("multipleInvocationLogs")) {
       if (doc.value("aefId", "") != aef.aef_id() || doc.value("apiInvokerId", "") != files.id) return -1;
       for (const auto& log : doc.at("logs"))
         if (log.value("apiName", "") == "weather" && log.value("result", "") == "200") ++n;
     }
     return n;
   };
-  EXPECT_TRUE(eventually([&] { return logged("GET") == 2; })) << logged("GET");
-  EXPECT_EQ(logged("POST"), 0);
+  EXPECT_TRUE(eventually([&] { return logged("GET") == 2; })) << last_answer;
+  EXPECT_EQ(logged("POST"), 0) << last_answer;
 
   ccf->terminate();
   for (int i = 0; i < 3; ++i) {  // the AEF verifies tokens locally: calls go on while the CCF is down
@@ -670,8 +677,8 @@ TEST_F(Refusals, InvocationLogsReachTheCcfAlsoAfterAnOutage) {
   }
   std::this_thread::sleep_for(500ms);  // a few failed deliveries
   ccf->start();
-  EXPECT_TRUE(eventually([&] { return logged("POST") == 3; }, 8000ms)) << logged("POST");
-  EXPECT_EQ(logged("GET"), 2);  // nothing delivered twice
+  EXPECT_TRUE(eventually([&] { return logged("POST") == 3; }, 8000ms)) << last_answer;
+  EXPECT_EQ(logged("GET"), 2) << last_answer;  // nothing delivered twice
 }
 
 // 17. The upstream does not answer: 502 ProblemDetails.
