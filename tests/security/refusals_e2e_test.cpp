@@ -429,8 +429,7 @@ TEST_F(EndOfAuthorization, OffboardedInvokerEveryMethodIsRefused) {
   expect_all_refused();
   // Its certificate no longer authenticates at the CCF either.
   auto c = make_client(*ccf, files.cert_pem, files.key_pem);
-  auto r = send(*c, "GET", ccf->api_root() + "/api-invoker-management/v1/onboardedInvokers/" + files.id);
-  EXPECT_EQ(r.status, 401) << r.body;
+  expect_problem(send(*c, "GET", discover_url(*ccf, files.id)), 401);
 }
 
 // ---------------------------------------------------------------------------------------------------------
