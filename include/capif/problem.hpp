@@ -23,7 +23,8 @@ class ApiError : public std::runtime_error {
   static ApiError bad_request(std::string detail, InvalidParams params = {},
                               std::string cause = "INVALID_MSG_FORMAT");
   // 401 with the WWW-Authenticate challenge RFC 9110 requires on every 401.
-  static ApiError unauthorized(std::string detail, std::string challenge = "Bearer realm=\"capif\"");
+  static ApiError unauthorized(std::string detail, std::string challenge = "Bearer realm=\"capif\"",
+                               std::string cause = "UNAUTHORIZED");
   static ApiError forbidden(std::string detail);
   static ApiError not_found(std::string detail);
   static ApiError conflict(std::string detail);

@@ -13,8 +13,8 @@ ApiError::ApiError(int status, std::string title, std::string detail, std::strin
 ApiError ApiError::bad_request(std::string detail, InvalidParams params, std::string cause) {
   return ApiError(400, "Bad Request", std::move(detail), std::move(cause), std::move(params));
 }
-ApiError ApiError::unauthorized(std::string detail, std::string challenge) {
-  ApiError e(401, "Unauthorized", std::move(detail), "UNAUTHORIZED");
+ApiError ApiError::unauthorized(std::string detail, std::string challenge, std::string cause) {
+  ApiError e(401, "Unauthorized", std::move(detail), std::move(cause));
   e.challenge_ = std::move(challenge);
   return e;
 }

@@ -203,3 +203,10 @@ TEST_F(Fixture, EveryAuthenticatedCallIsLogged) {
   EXPECT_EQ(b[0].log["operation"], "GET");
   EXPECT_EQ(b[0].log["invocationTime"], "2023-11-14T22:13:20.000Z");
 }
+
+TEST(AefAuthorize, MethodInvalidIs401WithAChallenge) {
+  auto e = method_invalid("negotiate again");
+  EXPECT_EQ(e.status(), 401);
+  EXPECT_EQ(e.cause(), "SECURITY_METHOD_INVALID");
+  EXPECT_FALSE(e.challenge().empty());  // RFC 9110: every 401 carries WWW-Authenticate
+}

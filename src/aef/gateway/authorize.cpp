@@ -46,7 +46,8 @@ Presented identify(const http::TlsInfo& tls, const std::string* authorization) {
 }
 
 ApiError method_invalid(const std::string& detail) {
-  return ApiError(401, "Unauthorized", detail, kMethodInvalidCause);
+  // Like every 401, with a WWW-Authenticate challenge (RFC 9110 15.5.2).
+  return ApiError::unauthorized(detail, "Bearer realm=\"capif\"", kMethodInvalidCause);
 }
 
 void require_negotiated(Presented::Kind kind, const std::optional<InvokerSecurity>& security,
