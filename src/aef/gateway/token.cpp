@@ -154,11 +154,13 @@ std::optional<TokenCheck> VerifiedTokens::find(const std::string& api_name, cons
                                                std::int64_t now, std::int64_t leeway_s) const {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(api_name + '\n' + token);
-  if (it == entries_.end() || now > it->second.exp + std::min<std::int64_t>(leeway_s, 30)) return std::nullopt;
+  if (it == entries_.end() || now > it->second.exp + std::min<std::int64_t>(leeway_s, 30))
+    return std::nullopt;
   return it->second;
 }
 
-void VerifiedTokens::remember(const std::string& api_name, const std::string& token, const TokenCheck& check) {
+void VerifiedTokens::remember(const std::string& api_name, const std::string& token,
+                              const TokenCheck& check) {
   if (!check.ok || check.exp == 0) return;
   std::lock_guard lock(mutex_);
   if (entries_.size() >= kMaxEntries) entries_.clear();

@@ -6,9 +6,9 @@
 #include <map>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 namespace capif::aef {
 

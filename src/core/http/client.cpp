@@ -25,25 +25,39 @@ constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
 // One connection; a plain-HTTP one uses the socket under the (never handshaken) TLS stream.
 struct Connection {
-  Connection(asio::any_io_executor ex, ssl::context& ctx, bool secure)
-      : stream(ex, ctx), timer(ex), secure(secure) {}
+  Connection(asio::any_io_executor ex, ssl::context& ctx, bool secure) : stream(ex, ctx), secure(secure) {}
   ssl::stream<tcp::socket> stream;
   beast::flat_buffer buffer;
-  asio::steady_timer timer;
   bool secure;
   TlsInfo info;
 };
 
-// Closes the socket when the deadline passes, which fails the pending operation.
-void arm(Connection& c, std::chrono::milliseconds d) {
-  c.timer.expires_after(d);
-  c.timer.async_wait([&c](beast::error_code ec) {
-    if (!ec) {
+// Closes the socket if the scope is still running when the deadline passes, which fails the pending
+// operation. The timer lives on the calling coroutine's executor, so its handler never runs concurrently
+// with that coroutine, and the `live` flag stops a handler already queued from touching the socket after
+// the scope ended (the connection may be pooled, reused elsewhere or destroyed by then).
+class ScopedDeadline {
+ public:
+  ScopedDeadline(asio::any_io_executor ex, tcp::socket& socket, std::chrono::milliseconds d)
+      : timer_(ex), live_(std::make_shared<bool>(true)) {
+    timer_.expires_after(d);
+    timer_.async_wait([live = live_, &socket](beast::error_code ec) {
+      if (ec || !*live) return;
       beast::error_code ignored;
-      c.stream.lowest_layer().close(ignored);
-    }
-  });
-}
+      socket.close(ignored);
+    });
+  }
+  ~ScopedDeadline() {
+    *live_ = false;
+    timer_.cancel();
+  }
+  ScopedDeadline(const ScopedDeadline&) = delete;
+  ScopedDeadline& operator=(const ScopedDeadline&) = delete;
+
+ private:
+  asio::steady_timer timer_;
+  std::shared_ptr<bool> live_;
+};
 }  // namespace
 
 const std::string* ClientResponse::header(const std::string& lower_name) const {
@@ -89,9 +103,10 @@ struct HttpsClient::Impl {
   asio::awaitable<std::pair<std::unique_ptr<Connection>, std::string>> connect(const Url& url) {
     // Without an executor of its own, the client opens connections on the caller's event loop: a gateway
     // forwarding from its server threads then never hops to another thread.
-    asio::any_io_executor ex = executor ? executor : co_await asio::this_coro::executor;
+    asio::any_io_executor ex = executor;
+    if (!ex) ex = co_await asio::this_coro::executor;  // (not in ?: — GCC 12 double-destroys its temporaries)
     auto c = std::make_unique<Connection>(ex, ctx, url.secure);
-    arm(*c, cfg.connect_timeout);
+    ScopedDeadline deadline(co_await asio::this_coro::executor, c->stream.next_layer(), cfg.connect_timeout);
     tcp::resolver resolver(ex);
     auto [rec, results] = co_await resolver.async_resolve(url.host, url.port, nothrow);
     if (rec) co_return std::pair{nullptr, "cannot resolve " + url.host + ": " + rec.message()};
@@ -100,7 +115,6 @@ struct HttpsClient::Impl {
     beast::error_code ignored;
     c->stream.lowest_layer().set_option(tcp::no_delay(true), ignored);
     if (!url.secure) {
-      c->timer.cancel();
       c->info.plaintext = true;
       co_return std::pair{std::move(c), std::string{}};
     }
@@ -116,7 +130,6 @@ struct HttpsClient::Impl {
         X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0);
     }
     auto [hec] = co_await c->stream.async_handshake(ssl::stream_base::client, nothrow);
-    c->timer.cancel();
     if (hec) co_return std::pair{nullptr, "TLS handshake with " + url.origin() + " failed: " + hec.message()};
     ++handshakes;
     c->info = tls::describe_session(ssl);
@@ -145,7 +158,7 @@ struct HttpsClient::Impl {
     req.body() = r.body;
     req.keep_alive(true);
     req.prepare_payload();
-    arm(c, cfg.request_timeout);
+    ScopedDeadline deadline(co_await asio::this_coro::executor, c.stream.next_layer(), cfg.request_timeout);
     auto [wec, wn] = co_await bhttp::async_write(stream, req, nothrow);
     // A server may refuse a request before reading all of it (413, 401) and close: its answer can
     // still be waiting in our receive buffer, so try to read it before reporting the write error.
@@ -153,7 +166,6 @@ struct HttpsClient::Impl {
     parser.body_limit(cfg.max_body_bytes);
     parser.header_limit(64 * 1024);
     auto [rec, rn] = co_await bhttp::async_read(stream, c.buffer, parser, nothrow);
-    c.timer.cancel();
     if (rec && wec) {
       out.error = "sending to " + url.origin() + " failed: " + wec.message();
       co_return out;

@@ -33,18 +33,24 @@ struct Deadline {
   void arm(std::chrono::milliseconds d) {
     expired = false;
     timer.expires_after(d);
-    timer.async_wait([this, alive = alive](beast::error_code ec) {
-      if (ec || !*alive) return;
+    // A handler queued just before a disarm must not cancel the operation armed after it: the
+    // generation tells them apart (all of this runs on the connection's strand).
+    timer.async_wait([this, alive = alive, gen = ++generation](beast::error_code ec) {
+      if (ec || !*alive || gen != generation) return;
       expired = true;
       beast::error_code ignored;
       stream.lowest_layer().cancel(ignored);
     });
   }
-  void disarm() { timer.cancel(); }
+  void disarm() {
+    ++generation;
+    timer.cancel();
+  }
   ~Deadline() { *alive = false; }
   Stream& stream;
   asio::steady_timer timer;
   bool expired = false;
+  std::uint64_t generation = 0;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
 };
 
