@@ -9,7 +9,7 @@
 
 namespace capif::crypto {
 
-// New EC P-256 private key as PKCS#8 PEM ("BEGIN PRIVATE KEY").
+// New EC P-256 private key as an unencrypted PKCS#8 PEM document.
 std::string generate_ec_key_pem();
 // SubjectPublicKeyInfo PEM ("BEGIN PUBLIC KEY") of a PEM private key.
 std::string public_key_pem(const std::string& private_key_pem);
