@@ -90,9 +90,7 @@ boost::asio::awaitable<std::string> Gateway::authenticate(const http::Request& r
   const bool credential = p.kind == Presented::psk || p.kind == Presented::pki || p.kind == Presented::oauth;
   if (credential && !api.methods.empty() &&
       std::find(api.methods.begin(), api.methods.end(), method) == api.methods.end())
-    throw ApiError(401, "Unauthorized",
-                   method + " is no longer a security method of " + api.apiName + "; negotiate again",
-                   kMethodInvalidCause);
+    throw method_invalid(method + " is no longer a security method of " + api.apiName + "; negotiate again");
   switch (p.kind) {
     case Presented::none:
       throw ApiError::unauthorized(
