@@ -337,11 +337,15 @@ Server::~Server() = default;
 
 std::uint16_t Server::listen() {
   auto& i = *impl_;
-  tcp::endpoint ep(asio::ip::make_address(i.cfg.address), i.cfg.port);
-  i.acceptor.open(ep.protocol());
-  i.acceptor.set_option(asio::socket_base::reuse_address(true));
-  i.acceptor.bind(ep);
-  i.acceptor.listen(asio::socket_base::max_listen_connections);
+  beast::error_code ec;
+  tcp::endpoint ep(asio::ip::make_address(i.cfg.address, ec), i.cfg.port);
+  if (!ec) i.acceptor.open(ep.protocol(), ec);
+  if (!ec) i.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) i.acceptor.bind(ep, ec);
+  if (!ec) i.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    throw std::runtime_error("cannot listen on " + i.cfg.address + ":" + std::to_string(i.cfg.port) + ": " +
+                             ec.message());
   return i.acceptor.local_endpoint().port();
 }
 
