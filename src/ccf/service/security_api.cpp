@@ -246,11 +246,11 @@ RevocationOutcome SecurityService::revoke_all(const Principal& caller, const std
 }
 
 std::vector<RevocationOutcome::AefCall> SecurityService::aef_calls(const SecurityContextRecord& rec,
-                                                                   const std::string& skip) const {
+                                                                   const std::string& except_aef) const {
   std::vector<RevocationOutcome::AefCall> out;
   std::vector<std::string> aefs;
   for (const auto& e : rec.entries)
-    if (e.aef_id != skip && !contains(aefs, e.aef_id)) aefs.push_back(e.aef_id);
+    if (e.aef_id != except_aef && !contains(aefs, e.aef_id)) aefs.push_back(e.aef_id);
   for (const auto& aef : aefs) {
     std::vector<std::string> ids;
     for (const auto& e : rec.entries)

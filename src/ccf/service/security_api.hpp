@@ -72,9 +72,9 @@ class SecurityService {
   // (an AEF may publish APIs at several interfaces), else of any API it exposes.
   std::optional<std::string> revoke_url(const std::string& aef_id,
                                         const std::vector<std::string>& api_ids) const;
-  // RevokeAuthorizationReq for every AEF of the context but `skip`.
+  // RevokeAuthorizationReq for every AEF of the context but `except_aef`.
   std::vector<RevocationOutcome::AefCall> aef_calls(const SecurityContextRecord& rec,
-                                                    const std::string& skip) const;
+                                                    const std::string& except_aef) const;
   CcfContext ctx_;
 };
 
