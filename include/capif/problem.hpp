@@ -25,6 +25,8 @@ class ApiError : public std::runtime_error {
   // 401 with the WWW-Authenticate challenge RFC 9110 requires on every 401.
   static ApiError unauthorized(std::string detail, std::string challenge = "Bearer realm=\"capif\"",
                                std::string cause = "UNAUTHORIZED");
+  // 401 for a bad bearer token, with the RFC 6750 error="invalid_token" challenge.
+  static ApiError invalid_token(std::string detail);
   static ApiError forbidden(std::string detail);
   static ApiError not_found(std::string detail);
   static ApiError conflict(std::string detail);

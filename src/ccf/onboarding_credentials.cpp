@@ -23,40 +23,23 @@ std::string mint_onboarding_credential(const CcfPki& pki, const std::string& ccf
   return crypto::jws_sign_es256(claims, pki.signing_key_pem, pki.signing_kid);
 }
 
-namespace {
-ApiError invalid_token(const std::string& detail) {
-  return ApiError::unauthorized(detail, "Bearer realm=\"capif\", error=\"invalid_token\"");
-}
-}  // namespace
-
 void verify_onboarding_credential(const CcfPki& pki, const std::string& ccf_id, const std::string* token,
                                   std::string_view role) {
   if (!token || token->empty())
     throw ApiError::unauthorized("an onboarding credential is required (Authorization: Bearer <credential>)");
   auto result = crypto::jws_verify_es256(*token, pki.signing_public_pem, now_unix(), 0);
   if (!result.ok) {
-    if (result.error == "expired") throw invalid_token("the onboarding credential has expired");
+    if (result.error == "expired") throw ApiError::invalid_token("the onboarding credential has expired");
     if (result.error == "bad_signature")
-      throw invalid_token("the onboarding credential is not signed by this CCF");
-    throw invalid_token("the onboarding credential is not a valid token (" + result.error + ")");
+      throw ApiError::invalid_token("the onboarding credential is not signed by this CCF");
+    throw ApiError::invalid_token("the onboarding credential is not a valid token (" + result.error + ")");
   }
   const auto& c = result.claims;
   if (c.value("iss", "") != ccf_id || c.value("aud", "") != kAudience || !c.contains("capif_role"))
-    throw invalid_token("the token is not an onboarding credential of this CCF");
+    throw ApiError::invalid_token("the token is not an onboarding credential of this CCF");
   if (c.value("capif_role", "") != role)
     throw ApiError::forbidden("the onboarding credential is for role '" + c.value("capif_role", "") +
                               "', this operation needs role '" + std::string(role) + "'");
-}
-
-const std::string* bearer_token(const std::string* header, std::string& storage) {
-  if (!header) return nullptr;
-  constexpr std::string_view prefix = "bearer ";
-  if (header->size() <= prefix.size()) return nullptr;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>((*header)[i])) != prefix[i]) return nullptr;
-  storage = header->substr(prefix.size());
-  while (!storage.empty() && storage.back() == ' ') storage.pop_back();
-  return &storage;
 }
 
 }  // namespace capif::ccf

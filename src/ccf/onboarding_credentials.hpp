@@ -16,7 +16,4 @@ std::string mint_onboarding_credential(const CcfPki& pki, const std::string& ccf
 void verify_onboarding_credential(const CcfPki& pki, const std::string& ccf_id, const std::string* token,
                                   std::string_view role);
 
-// The token of an "Authorization: Bearer <token>" header, or nullptr.
-const std::string* bearer_token(const std::string* authorization_header, std::string& storage);
-
 }  // namespace capif::ccf

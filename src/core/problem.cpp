@@ -18,6 +18,9 @@ ApiError ApiError::unauthorized(std::string detail, std::string challenge, std::
   e.challenge_ = std::move(challenge);
   return e;
 }
+ApiError ApiError::invalid_token(std::string detail) {
+  return unauthorized(std::move(detail), "Bearer realm=\"capif\", error=\"invalid_token\"");
+}
 ApiError ApiError::forbidden(std::string detail) {
   return ApiError(403, "Forbidden", std::move(detail), "FORBIDDEN");
 }

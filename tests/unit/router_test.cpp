@@ -100,3 +100,14 @@ TEST(JsonLimits, CountsNestingOutsideStrings) {
   EXPECT_EQ(json_nesting_depth("5"), 0u);
   EXPECT_EQ(json_nesting_depth(std::string(1000, '['), 65), 65u) << "stops counting at the limit";
 }
+
+TEST(Bearer, ParsesTheSchemeCaseInsensitivelyAndTrimsTheToken) {
+  using capif::http::parse_bearer;
+  const std::string a = "Bearer abc.def", b = "bearer   tok  ", c = "Basic dXNlcjpwdw==", d = "Bearer ", e = "Bearer";
+  EXPECT_EQ(parse_bearer(&a), "abc.def");
+  EXPECT_EQ(parse_bearer(&b), "tok");
+  EXPECT_FALSE(parse_bearer(&c));
+  EXPECT_FALSE(parse_bearer(&d)) << "no token";
+  EXPECT_FALSE(parse_bearer(&e));
+  EXPECT_FALSE(parse_bearer(nullptr));
+}

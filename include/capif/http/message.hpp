@@ -25,7 +25,13 @@ struct Request {
   std::optional<std::string> query_param(const std::string& name) const;
   // Media type of Content-Type without parameters, lower-cased ("" when absent).
   std::string media_type() const;
+  // The token of "Authorization: Bearer <token>" (scheme case-insensitive), or nullopt.
+  std::optional<std::string> bearer_token() const;
 };
+
+// The token of an Authorization header value "Bearer <token>" (scheme case-insensitive, spaces around
+// the token dropped), or nullopt for another scheme, no token or no header.
+std::optional<std::string> parse_bearer(const std::string* authorization);
 
 struct Response {
   int status = 200;
@@ -47,9 +53,9 @@ struct TlsInfo {
   std::string client_cn;
   std::string client_fingerprint;  // sha256 of the DER, lower-case hex
   std::string remote_address;
-  bool plaintext = false;           // no TLS at all (the invoker sidecar's loopback port)
-  std::string psk_identity;         // set when an external PSK authenticated the session (TLS-PSK)
-  std::string server_cn;            // client side: CN of the server certificate
+  bool plaintext = false;    // no TLS at all (the invoker sidecar's loopback port)
+  std::string psk_identity;  // set when an external PSK authenticated the session (TLS-PSK)
+  std::string server_cn;     // client side: CN of the server certificate
   // Session secrets for AEFPSK (TS 33.122 Annex A.1, see docs/security.md): on TLS 1.2 the master secret
   // and the session id of the full handshake; on TLS 1.3 the project's exporter variant (Key = exporter
   // output, P1 empty). Raw bytes; empty when the session has none (PSK sessions, plaintext).

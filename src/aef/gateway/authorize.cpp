@@ -26,17 +26,11 @@ Presented identify(const http::TlsInfo& tls, const std::string* authorization) {
     p.kind = Presented::untrusted_cert;
     return p;
   }
-  if (authorization) {
-    constexpr std::string_view kBearer = "bearer ";
-    std::string lower = authorization->substr(0, kBearer.size());
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (lower == kBearer) {
-      p.kind = Presented::oauth;
-      p.token = authorization->substr(kBearer.size());
-      while (!p.token.empty() && p.token.front() == ' ') p.token.erase(p.token.begin());
-      if (tls.client_cert_verified) p.invoker = tls.client_cn;  // the token must name the same invoker
-      return p;
-    }
+  if (auto token = http::parse_bearer(authorization)) {
+    p.kind = Presented::oauth;
+    p.token = std::move(*token);
+    if (tls.client_cert_verified) p.invoker = tls.client_cn;  // the token must name the same invoker
+    return p;
   }
   if (tls.client_cert_verified) {
     p.kind = Presented::pki;

@@ -28,7 +28,7 @@ std::int64_t system_now_ms() {
 
 ApiError token_error(const TokenCheck& t) {
   if (t.status == 403) return ApiError(403, "Forbidden", t.detail, "INSUFFICIENT_SCOPE");
-  return ApiError::unauthorized(t.detail, "Bearer realm=\"capif\", error=\"invalid_token\"");
+  return ApiError::invalid_token(t.detail);
 }
 }  // namespace
 
@@ -143,8 +143,7 @@ std::string Gateway::accept_token(const Presented& p, const TokenCheck& t, const
   if (!p.invoker.empty() && p.invoker != t.invoker)
     throw ApiError::unauthorized("the access token belongs to another invoker than the client certificate");
   if (auto revoked = cache_.revoked_at(t.invoker, api.apiName); revoked > 0 && t.iat <= revoked)
-    throw ApiError::unauthorized("the invoker's authorization was revoked after this token was issued",
-                                 "Bearer realm=\"capif\", error=\"invalid_token\"");
+    throw ApiError::invalid_token("the invoker's authorization was revoked after this token was issued");
   require_oauth_allowed(cache_.get(t.invoker), api);
   return t.invoker;
 }

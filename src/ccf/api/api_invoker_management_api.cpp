@@ -22,9 +22,8 @@ void add_invoker_management_routes(http::Router& router, const CcfContext& ctx) 
   router.add(
       "POST", kBase,
       [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        std::string storage;
-        verify_onboarding_credential(ctx.pki, ctx.config.ccf.id,
-                                     bearer_token(rc.request.header("authorization"), storage), "invoker");
+        const auto bearer = rc.request.bearer_token();
+        verify_onboarding_credential(ctx.pki, ctx.config.ccf.id, bearer ? &*bearer : nullptr, "invoker");
         auto in = model_body<model::APIInvokerEnrolmentDetails>(rc.request, kJson, kSchema);
         auto out = svc->onboard(std::move(in));
         co_return created(model::to_json(out), ctx.location(std::string(kBase) + "/" + *out.apiInvokerId));

@@ -17,9 +17,8 @@ void add_provider_management_routes(http::Router& router, const CcfContext& ctx)
   // Registration runs over server-authenticated TLS; the credential is the Bearer token or regSec.
   router.add("POST", kBase,
              [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-               std::string storage;
-               const std::string* bearer = bearer_token(rc.request.header("authorization"), storage);
-               if (bearer) verify_onboarding_credential(ctx.pki, ctx.config.ccf.id, bearer, "provider");
+               const auto bearer = rc.request.bearer_token();
+               if (bearer) verify_onboarding_credential(ctx.pki, ctx.config.ccf.id, &*bearer, "provider");
                auto in = model_body<model::APIProviderEnrolmentDetails>(rc.request, kJson, kSchema);
                if (!bearer) verify_onboarding_credential(ctx.pki, ctx.config.ccf.id, &in.regSec, "provider");
                auto out = svc->register_provider(std::move(in));

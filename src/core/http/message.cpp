@@ -26,6 +26,21 @@ std::string Request::media_type() const {
   return mt;
 }
 
+std::optional<std::string> Request::bearer_token() const {
+  return parse_bearer(header("authorization"));
+}
+
+std::optional<std::string> parse_bearer(const std::string* h) {
+  constexpr std::string_view kScheme = "bearer ";
+  if (!h || h->size() <= kScheme.size()) return std::nullopt;
+  for (std::size_t i = 0; i < kScheme.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>((*h)[i])) != kScheme[i]) return std::nullopt;
+  auto first = h->find_first_not_of(' ', kScheme.size());
+  auto last = h->find_last_not_of(' ');
+  if (first == std::string::npos) return std::nullopt;
+  return h->substr(first, last - first + 1);
+}
+
 Response Response::json(int status, const std::string& body, std::string content_type) {
   Response r;
   r.status = status;

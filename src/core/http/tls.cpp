@@ -1,5 +1,6 @@
 #include "tls.hpp"
 
+#include "capif/crypto/encoding.hpp"
 #include "capif/crypto/kdf.hpp"
 
 #include <openssl/err.h>
@@ -215,13 +216,8 @@ TlsInfo describe_session(SSL* ssl, const PskState* psk) {
   info.server_cn = info.client_cn;  // on the client side the peer is the server
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (X509_digest(cert.get(), EVP_sha256(), md, &len) == 1) {
-    static const char* hex = "0123456789abcdef";
-    for (unsigned i = 0; i < len; ++i) {
-      info.client_fingerprint.push_back(hex[md[i] >> 4]);
-      info.client_fingerprint.push_back(hex[md[i] & 15]);
-    }
-  }
+  if (X509_digest(cert.get(), EVP_sha256(), md, &len) == 1)
+    info.client_fingerprint = crypto::hex_encode(std::string_view(reinterpret_cast<char*>(md), len));
   return info;
 }
 
