@@ -52,6 +52,9 @@ struct TlsInfo {
   bool client_cert_verified = false;  // chained to the server's trust anchors and currently valid
   std::string client_cn;
   std::string client_fingerprint;  // sha256 of the DER, lower-case hex
+  // sha256 (hex) of the trust anchor that verified the client certificate: which CA vouches for it
+  // matters once a listener trusts several (a peer CCF's, or the CA of a remote invoker's CCF).
+  std::string client_anchor_fingerprint;
   std::string remote_address;
   bool plaintext = false;    // no TLS at all (the invoker sidecar's loopback port)
   std::string psk_identity;  // set when an external PSK authenticated the session (TLS-PSK)

@@ -53,6 +53,9 @@ class Server {
   std::uint16_t listen();  // binds and returns the bound port
   void run();              // serves until stop() or a signal; returns after in-flight requests finish
   void stop();
+  // Trusts one more CA for client certificates from now on (an AEF learning the CA of a remote invoker's
+  // CCF). Which anchor verified a client shows in TlsInfo::client_anchor_fingerprint. Throws on bad PEM.
+  void add_client_trust_anchor(const std::string& ca_pem);
 
  private:
   struct Impl;

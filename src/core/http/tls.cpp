@@ -35,6 +35,13 @@ int ssl_slot() {
   return slot;
 }
 
+std::string sha256_hex(X509* cert) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (X509_digest(cert, EVP_sha256(), md, &len) != 1) return {};
+  return crypto::hex_encode(std::string_view(reinterpret_cast<char*>(md), len));
+}
+
 void load_trust(SSL_CTX* ctx, const std::string& pem) {
   std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
                                                 &BIO_free);
@@ -127,6 +134,10 @@ unsigned int tls12_psk_client(SSL* ssl, const char*, char* identity, unsigned in
 }
 }  // namespace
 
+void add_trust_anchors(SSL_CTX* ctx, const std::string& pem) {
+  load_trust(ctx, pem);
+}
+
 ssl::context make_server_context(const ServerTls& cfg) {
   ssl::context ctx(ssl::context::tls_server);
   ctx.set_options(ssl::context::default_workarounds | ssl::context::no_compression |
@@ -214,10 +225,12 @@ TlsInfo describe_session(SSL* ssl, const PskState* psk) {
   if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert.get()), NID_commonName, cn, sizeof cn) > 0)
     info.client_cn = cn;
   info.server_cn = info.client_cn;  // on the client side the peer is the server
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (X509_digest(cert.get(), EVP_sha256(), md, &len) == 1)
-    info.client_fingerprint = crypto::hex_encode(std::string_view(reinterpret_cast<char*>(md), len));
+  info.client_fingerprint = sha256_hex(cert.get());
+  if (info.client_cert_verified) {
+    STACK_OF(X509)* chain = SSL_get0_verified_chain(ssl);
+    if (chain && sk_X509_num(chain) > 0)
+      info.client_anchor_fingerprint = sha256_hex(sk_X509_value(chain, sk_X509_num(chain) - 1));
+  }
   return info;
 }
 

@@ -17,6 +17,8 @@ struct ServerTls {
   const PskLookup* psk_lookup = nullptr;  // owned by the server; outlives the context
 };
 boost::asio::ssl::context make_server_context(const ServerTls& cfg);
+// Adds every certificate of the PEM to the context's trust store (X509_STORE locks: safe while serving).
+void add_trust_anchors(SSL_CTX* ctx, const std::string& pem);
 
 struct ClientTls {
   std::string ca_pem, cert_pem, key_pem, max_version = "1.3";
