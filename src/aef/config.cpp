@@ -24,6 +24,8 @@ ApiConfig read_api(MapReader m) {
   if (m.has_scalar("prefix") && !std::regex_match(a.prefix, std::regex("(/[A-Za-z0-9._~-]+)+")))
     m.error("prefix", "must look like /name[/name...] (no trailing '/')");
   a.securityMethods = m.string_list("securityMethods", a.securityMethods);
+  a.shareable = m.boolean("shareable", a.shareable);
+  a.capifProvDoms = m.string_list("capifProvDoms", a.capifProvDoms);
   if (a.securityMethods.empty()) m.error("securityMethods", "must name at least one method");
   for (const auto& s : a.securityMethods)
     if (!is_method(s)) m.error("securityMethods", "'" + s + "' is not PSK, PKI or OAUTH");

@@ -21,6 +21,10 @@ struct ApiConfig {
   std::string prefix;  // apiPrefix: "/name", no trailing '/'
   std::vector<std::string> securityMethods{"PSK", "PKI", "OAUTH"};
   std::vector<ApiResourceConfig> resources;
+  // shareableInfo: the CCF may publish the API to its peer CCFs (CAPIF-6/6e), on CAPIF-6e only to these
+  // provider domains when the list is not empty.
+  bool shareable = false;
+  std::vector<std::string> capifProvDoms;
 };
 
 struct AefConfig {

@@ -3,6 +3,9 @@
 #include "capif/http/server.hpp"
 #include "ccf/api/routes.hpp"
 #include "ccf/ccf_pki.hpp"
+#include "ccf/interconnect/peer_client.hpp"
+#include "ccf/interconnect/peers.hpp"
+#include "ccf/interconnect/publication_sync.hpp"
 #include "ccf/store/ccf_store.hpp"
 
 #include <spdlog/sinks/basic_file_sink.h>
@@ -25,8 +28,11 @@ struct CcfApp::Impl {
       : cfg(std::move(c)),
         pki(CcfPki::load_or_create(cfg)),
         store(cfg.data_dir / "ccf.db"),
-        ctx{cfg, pki, store},
-        server(server_config(), routes(), authenticator()) {}
+        peers(cfg, pki),
+        peer_client(peers, cfg.ccf.id),
+        ctx{cfg, pki, store, &peers, &peer_client, [this] { sync.changed(); }},
+        server(server_config(), routes(), authenticator()),
+        sync(ctx, peer_client) {}
 
   http::ServerConfig server_config() const {
     http::ServerConfig s;
@@ -35,7 +41,7 @@ struct CcfApp::Impl {
     s.threads = cfg.listen.threads;
     s.cert_chain_pem = pki.server_cert_pem;
     s.key_pem = pki.server_key_pem;
-    s.client_ca_pem = pki.ca.cert_pem();
+    s.client_ca_pem = pki.ca.cert_pem() + peers.trust_anchors_pem();
     s.min_tls_version = cfg.tls.min_version;
     s.limits.header_bytes = static_cast<std::size_t>(cfg.limits.header_bytes);
     s.limits.body_bytes = static_cast<std::size_t>(cfg.limits.body_bytes);
@@ -59,28 +65,41 @@ struct CcfApp::Impl {
     api::add_auditing_routes(r, ctx);
     const std::string id = cfg.ccf.id;
     r.add("GET", "/healthz",
-          [id](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
-            co_return http::Response::json(200, nlohmann::json{{"status", "ok"}, {"ccfId", id}}.dump());
+          [id, this](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
+            auto list = nlohmann::json::array();
+            for (const auto& p : peers.stats())
+              list.push_back({{"ccfId", p.id},
+                              {"healthy", p.healthy},
+                              {"requests", p.requests},
+                              {"failures", p.failures},
+                              {"tlsHandshakes", p.handshakes}});
+            co_return http::Response::json(
+                200, nlohmann::json{{"status", "ok"}, {"ccfId", id}, {"peers", list}}.dump());
           },
           {http::ClientAuth::optional, {}});
     return r;
   }
 
-  // The principal is whoever the store says owns this exact certificate, and its CN must agree.
+  // The principal is whoever the store says owns this exact certificate, and its CN must agree; or a
+  // configured peer CCF whose certificate chains to that peer's own trust anchor.
   http::Authenticator authenticator() {
     return [this](const http::TlsInfo& tls) -> Principal {
       if (!tls.client_cert_verified) return {};
       auto p = store.principal_for(tls.client_fingerprint);
-      if (!p || p->id != tls.client_cn) return {};
-      return *p;
+      if (p && p->id == tls.client_cn) return *p;
+      if (auto peer = peers.authenticate(tls)) return Principal{PrincipalKind::peer_ccf, *peer, {}};
+      return {};
     };
   }
 
   config::CcfConfig cfg;
   CcfPki pki;
   CcfStore store;
+  Peers peers;
+  HttpPeerClient peer_client;
   CcfContext ctx;
   http::Server server;
+  PublicationSync sync;  // after the server: destroyed first, its loops die with the server's event loop
 };
 
 CcfApp::CcfApp(config::CcfConfig cfg) : impl_(std::make_unique<Impl>(std::move(cfg))) {}
@@ -89,9 +108,12 @@ std::uint16_t CcfApp::listen() {
   return impl_->server.listen();
 }
 void CcfApp::run() {
+  impl_->sync.start(impl_->server.executor());
   impl_->server.run();
+  impl_->sync.stop();
 }
 void CcfApp::stop() {
+  impl_->sync.stop();
   impl_->server.stop();
 }
 

@@ -43,7 +43,8 @@ AefProcess::AefProcess(const CcfProcess& ccf, AefOptions options) : dir_(new_dir
       << "data_dir: data\nlisten:\n  address: 127.0.0.1\n  port: " << port_ << "\n  threads: 2\napis:\n";
   for (const auto& api : options.apis)
     cfg << "  - apiName: " << api.name << "\n    prefix: " << api.prefix
-        << "\n    securityMethods: " << yaml_list(api.methods) << "\n";
+        << "\n    securityMethods: " << yaml_list(api.methods) << "\n    shareable: " << (api.shareable ? "true" : "false")
+        << "\n";
   if (!options.upstream_url.empty()) cfg << "upstream:\n  url: " << options.upstream_url << "\n";
   cfg << "logs:\n  flush_interval_ms: 100\nlog:\n  level: info\n" << options.extra_yaml;
 }

@@ -14,6 +14,7 @@ struct AefApi {
   std::string name;
   std::string prefix;
   std::vector<std::string> methods{"PSK", "PKI", "OAUTH"};
+  bool shareable = false;  // published to the CCF's peers (CAPIF-6/6e)
 };
 
 struct AefOptions {

@@ -75,6 +75,11 @@ std::string CcfProcess::api_root() const {
   return "https://127.0.0.1:" + std::to_string(port_);
 }
 
+void CcfProcess::append_config(const std::string& yaml) const {
+  std::ofstream cfg(config_file(), std::ios::app);
+  cfg << yaml;
+}
+
 void CcfProcess::start() {
   pid_ =
       spawn_and_wait({ccf_binary().string(), "--config", config_file().string()}, dir_ / "stdout.log", port_);

@@ -24,6 +24,7 @@ class CcfProcess {
   int terminate();  // SIGTERM and wait; returns the exit status
   void kill9();     // SIGKILL and wait
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }  // for SIGSTOP/SIGCONT (a hung peer)
 
   std::uint16_t port() const { return port_; }
   const std::string& id() const { return options_.id; }
@@ -33,6 +34,8 @@ class CcfProcess {
   std::string ca_pem() const;
   // Runs `capif-ccf credential` and returns the JWT.
   std::string credential(const std::string& role, int ttl_seconds = 600) const;
+  // Appends YAML to the config file (before start(): e.g. a peers: section naming files made by init()).
+  void append_config(const std::string& yaml) const;
   // Runs `capif-ccf <args>` with this CCF's config; returns stdout, sets exit status.
   std::string run_command(const std::string& args, int* status = nullptr) const;
 

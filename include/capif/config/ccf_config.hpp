@@ -56,6 +56,25 @@ struct CcfConfig {
       std::int64_t timeout_ms = 5000;  // outbound SecurityNotification / revoke-authorization calls
     } notifications;
   } security;
+  // CAPIF-6/6e: the CCFs this one interconnects with (docs/interconnect.md). Mutual TLS both ways: a peer is
+  // recognised by a client certificate chained to its trust_anchor whose CN is its id.
+  struct Peer {
+    std::string id;                    // the peer's CCF id (CN of its certificates)
+    std::string api_root;              // https URL of its CAPIF APIs
+    std::filesystem::path trust_anchor;  // PEM CA that signs the peer's (and its AEFs') certificates
+    std::string link = "CAPIF-6";      // "CAPIF-6" (same trust domain) or "CAPIF-6e" (another provider)
+    std::string provider_domain;       // its CAPIF provider domain, matched against shareableInfo.capifProvDoms
+    std::filesystem::path client_cert;  // what we present to it; empty = this CCF's own certificate
+    std::filesystem::path client_key;
+    // What crosses the link: publish (our shareable APIs go to it, its publications are accepted),
+    // discover (it may query our Discover API), security (negotiation, key/CA fetch, tokens, revocation).
+    std::vector<std::string> share{"publish", "discover", "security"};
+    std::int64_t timeout_ms = 3000;         // one forwarded request, connect included
+    std::int64_t sync_interval_ms = 5000;   // publication reconciliation when nothing triggers it
+    bool shares(const std::string& what) const;
+  };
+  std::vector<Peer> peers;
+  const Peer* peer(const std::string& id) const;
   struct Log {
     std::string level = "info";  // trace|debug|info|warn|error|off
     std::filesystem::path file;  // empty = stderr; else absolute after loading

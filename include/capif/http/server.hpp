@@ -2,6 +2,8 @@
 // HTTPS server (HTTP/1.1 over TLS 1.2/1.3) with keep-alive, limits, timeouts and clean shutdown.
 #include "capif/http/router.hpp"
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -56,6 +58,8 @@ class Server {
   // Trusts one more CA for client certificates from now on (an AEF learning the CA of a remote invoker's
   // CCF). Which anchor verified a client shows in TlsInfo::client_anchor_fingerprint. Throws on bad PEM.
   void add_client_trust_anchor(const std::string& ca_pem);
+  // The event loop the server's handlers run on, for background work of the daemon (valid until destroyed).
+  boost::asio::any_io_executor executor();
 
  private:
   struct Impl;

@@ -20,6 +20,10 @@ struct SecurityInformation {
   std::optional<std::string> authenticationInfo;
   std::optional<std::string> authorizationInfo;
   std::optional<std::vector<std::string>> authorizationFlow;  // AuthorizationFlow (extensible enum)
+  // Extensions for CAPIF-6/6e (docs/openapi-delta.yaml): the CCF serving the AEF, named by the invoker
+  // at its onboarded CCF; and, in answers, the CA that signs that CCF's and its AEFs' certificates.
+  std::optional<std::string> designatedCcfId;
+  std::optional<std::string> designatedCcfTrustAnchor;
   bool operator==(const SecurityInformation&) const = default;
 };
 

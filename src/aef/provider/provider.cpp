@@ -122,11 +122,13 @@ json service_api_description(const AefConfig& cfg, const ApiConfig& api, const s
                {"dataFormat", "JSON"},
                {"securityMethods", api.securityMethods},
                {"interfaceDescriptions", json::array({intf})}};
+  json shareable{{"isShareable", api.shareable}};
+  if (!api.capifProvDoms.empty()) shareable["capifProvDoms"] = api.capifProvDoms;
   return {{"apiName", api.apiName},
           {"description", "published by capif-aef"},
           {"aefProfiles", json::array({profile})},
           {"apiStatus", {{"aefIds", json::array({aef_id})}}},
-          {"shareableInfo", {{"isShareable", false}}}};
+          {"shareableInfo", shareable}};
 }
 
 void publish_apis(const AefConfig& cfg, ProviderCcf& ccf, ProviderState& s) {

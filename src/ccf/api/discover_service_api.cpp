@@ -15,7 +15,7 @@ void add_discover_routes(http::Router& router, const CcfContext& ctx) {
                if (!query) throw ApiError::bad_request("invalid discovery query", errs);
                co_return http::Response::json(200, svc->discover(rc.principal, *query));
              },
-             {http::ClientAuth::required, {PrincipalKind::invoker}});
+             {http::ClientAuth::required, {PrincipalKind::invoker, PrincipalKind::peer_ccf}});
 }
 
 }  // namespace capif::ccf::api

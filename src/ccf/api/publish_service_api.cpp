@@ -11,7 +11,7 @@ constexpr const char* kSchema = "ServiceAPIDescription";
 
 void add_publish_routes(http::Router& router, const CcfContext& ctx) {
   auto svc = std::make_shared<PublishService>(ctx);
-  const http::RouteOptions apf{http::ClientAuth::required, {PrincipalKind::apf}};
+  const http::RouteOptions apf{http::ClientAuth::required, {PrincipalKind::apf, PrincipalKind::peer_ccf}};
   const std::string base = "/published-apis/v1/{apfId}/service-apis";
   const std::string one = base + "/{serviceApiId}";
 

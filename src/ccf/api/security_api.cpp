@@ -3,6 +3,7 @@
 
 #include "ccf/api/adapter.hpp"
 #include "ccf/api/routes.hpp"
+#include "ccf/interconnect/peer_client.hpp"
 #include "ccf/service/security_notifier.hpp"
 
 #include <boost/asio/this_coro.hpp>
@@ -32,6 +33,9 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
   const std::string one = std::string(kBase) + "/trustedInvokers/{apiInvokerId}";
   const http::RouteOptions invoker{http::ClientAuth::required, {PrincipalKind::invoker}};
   const http::RouteOptions aef{http::ClientAuth::required, {PrincipalKind::aef}};
+  // CAPIF-6/6e: a peer CCF forwards negotiations (PUT), fetches keys (GET with aefId) and revokes (DELETE).
+  const http::RouteOptions invoker_or_peer{http::ClientAuth::required, {PrincipalKind::invoker, PrincipalKind::peer_ccf}};
+  const http::RouteOptions aef_or_peer{http::ClientAuth::required, {PrincipalKind::aef, PrincipalKind::peer_ccf}};
 
   // PUT creates or replaces the context (201 either way); POST .../update renegotiates an existing one.
   router.add(
@@ -39,19 +43,19 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
       [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
         auto in = model_body<model::ServiceSecurity>(rc.request, kJson, "ServiceSecurity");
         const auto& id = rc.param("apiInvokerId");
-        auto out = svc->negotiate(rc.principal, id, std::move(in), rc.tls.aefpsk_key,
-                                  rc.tls.aefpsk_session_id, false);
+        auto out = co_await svc->negotiate(rc.principal, id, std::move(in), rc.tls.aefpsk_key,
+                                           rc.tls.aefpsk_session_id, false);
         co_return created(model::to_json(out), ctx.location(std::string(kBase) + "/trustedInvokers/" + id));
       },
-      invoker);
+      invoker_or_peer);
 
   router.add(
       "POST", one + "/update",
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
         auto in = model_body<model::ServiceSecurity>(rc.request, kJson, "ServiceSecurity");
-        co_return json_response(
-            200, model::to_json(svc->negotiate(rc.principal, rc.param("apiInvokerId"), std::move(in),
-                                               rc.tls.aefpsk_key, rc.tls.aefpsk_session_id, true)));
+        auto out = co_await svc->negotiate(rc.principal, rc.param("apiInvokerId"), std::move(in),
+                                           rc.tls.aefpsk_key, rc.tls.aefpsk_session_id, true);
+        co_return json_response(200, model::to_json(out));
       },
       invoker);
 
@@ -60,10 +64,20 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
         const bool authn = flag(rc.request, "authenticationInfo");
         const bool authz = flag(rc.request, "authorizationInfo");
-        co_return json_response(
-            200, model::to_json(svc->get(rc.principal, rc.param("apiInvokerId"), authn, authz)));
+        const auto& id = rc.param("apiInvokerId");
+        if (rc.principal.kind == PrincipalKind::peer_ccf) {
+          // Extension (docs/openapi-delta.yaml): the designated CCF fetches what one AEF needs.
+          auto aef_id = rc.request.query_param("aefId");
+          if (!aef_id || aef_id->empty())
+            throw ApiError::bad_request("a peer CCF names the AEF", {{"aefId", "is required"}});
+          co_return json_response(200, model::to_json(svc->security_info_for_peer(rc.principal, id, *aef_id)));
+        }
+        // Extension: the invoker is onboarded at this peer CCF (it said so in check-authentication).
+        auto onboarded = rc.request.query_param("onboardedCcfId");
+        auto out = co_await svc->get(rc.principal, id, authn, authz, onboarded);
+        co_return json_response(200, model::to_json(out));
       },
-      aef);
+      aef_or_peer);
 
   router.add("DELETE", one,
              [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
@@ -71,7 +85,7 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
                spawn_revocation_delivery(co_await boost::asio::this_coro::executor, ctx, std::move(outcome));
                co_return http::Response::no_content();
              },
-             {http::ClientAuth::required, {PrincipalKind::aef, PrincipalKind::invoker}});
+             {http::ClientAuth::required, {PrincipalKind::aef, PrincipalKind::invoker, PrincipalKind::peer_ccf}});
 
   router.add(
       "POST", one + "/delete",
@@ -86,7 +100,8 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
   // Token errors are AccessTokenErr (RFC 6749 5.2), so the route does its own client authentication
   // instead of the router's ProblemDetails 401/403.
   router.add("POST", std::string(kBase) + "/securities/{securityId}/token",
-             [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
+             [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
+               TokenForward forward;
                try {
                  if (rc.request.media_type() != "application/x-www-form-urlencoded")
                    throw TokenError(415, "invalid_request",
@@ -94,14 +109,23 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
                  std::string why;
                  auto req = model::parse_access_token_req(rc.request.body, why);
                  if (!req) throw TokenError(400, "invalid_request", why);
-                 auto rsp = svc->token(rc.principal, rc.param("securityId"), *req,
-                                       rc.request.header("authorization"));
-                 auto r = json_response(200, model::to_json(rsp));
-                 r.with_header("Cache-Control", "no-store");
-                 co_return r;
+                 auto decision = svc->token(rc.principal, rc.param("securityId"), *req,
+                                            rc.request.header("authorization"));
+                 if (auto* rsp = std::get_if<model::AccessTokenRsp>(&decision)) {
+                   auto r = json_response(200, model::to_json(*rsp));
+                   r.with_header("Cache-Control", "no-store");
+                   co_return r;
+                 }
+                 forward = std::get<TokenForward>(decision);
                } catch (const TokenError& e) {
                  co_return token_error(e);
                }
+               // Flow 3: the designated CCF issues the token; its answer (token or AccessTokenErr) is relayed.
+               // A peer that cannot be asked is a ProblemDetails naming it, not an OAuth client error.
+               auto relayed = co_await ctx.peer_client->token(forward.peer, rc.param("securityId"), forward.scope);
+               auto r = http::Response::json(relayed.status, std::move(relayed.body));
+               r.with_header("Cache-Control", "no-store");
+               co_return r;
              },
              {http::ClientAuth::optional, {}});
 

@@ -18,10 +18,10 @@ model::AccessControlPolicyList AccessControlPolicyService::policies(
 
   const auto& ac = ctx_.config.security.access_control;
   std::vector<model::ApiInvokerPolicy> out;
-  ctx_.store.for_each_security_context([&](const SecurityContextRecord& rec) {
+  const auto add = [&](const SecurityContextRecord& rec) {
     if (invoker_id && rec.api_invoker_id != *invoker_id) return;
     const bool negotiated = std::any_of(rec.entries.begin(), rec.entries.end(), [&](const auto& e) {
-      return e.method && e.aef_id == *aef_id &&
+      return e.method && e.ccf_id.empty() && e.aef_id == *aef_id &&
              std::find(e.api_ids.begin(), e.api_ids.end(), api_id) != e.api_ids.end();
     });
     if (!negotiated) return;
@@ -37,7 +37,10 @@ model::AccessControlPolicyList AccessControlPolicyService::policies(
       }
     }
     out.push_back(std::move(p));
-  });
+  };
+  ctx_.store.for_each_security_context(add);
+  // Invokers of peer CCFs that negotiated this API over CAPIF-6/6e are governed by the same policy.
+  ctx_.store.for_each_remote_security_context(add);
   std::sort(out.begin(), out.end(),
             [](const auto& a, const auto& b) { return a.apiInvokerId < b.apiInvokerId; });
   return {std::move(out)};

@@ -6,14 +6,22 @@
 #include "ccf/ccf_pki.hpp"
 #include "ccf/store/ccf_store.hpp"
 
+#include <functional>
 #include <string>
 
 namespace capif::ccf {
+class Peers;
+class PeerClient;
 
 struct CcfContext {
   const config::CcfConfig& config;
   const CcfPki& pki;
   CcfStore& store;
+  // CAPIF-6/6e (src/ccf/interconnect): the configured peers and the client that talks to them; a hook that
+  // tells the publication sync a shareable API may have changed.
+  const Peers* peers = nullptr;
+  PeerClient* peer_client = nullptr;
+  std::function<void()> publications_changed = [] {};
 
   std::string location(const std::string& path) const { return config.ccf.api_root + path; }
 };

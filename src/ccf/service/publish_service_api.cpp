@@ -4,11 +4,47 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace capif::ccf {
 
 void PublishService::check_apf(const Principal& caller, const std::string& apf_id) const {
+  if (caller.kind == PrincipalKind::peer_ccf) {
+    // CAPIF-6/6e: {apfId} is the publishing CCF's id, which must be the CCF of the client certificate.
+    if (caller.id != apf_id)
+      throw ApiError(403, "Forbidden", "a peer CCF publishes only under its own CCF id", "FORBIDDEN",
+                     {{"apfId", "must be " + caller.id}});
+    if (!ctx_.config.peer(caller.id)->shares("publish"))
+      throw ApiError::forbidden("publication is not shared with peer CCF " + caller.id);
+    return;
+  }
   if (caller.kind != PrincipalKind::apf || caller.id != apf_id)
     throw ApiError::forbidden("an APF may only manage the service APIs it published itself");
+}
+
+// What a peer CCF publishes here (TS 29.222 5.3.2.2.3): AEF profiles or a category + ccfId, and never a
+// publication that already went through this CCF (the CAPIF-6 loop prevention of pubApiPath).
+void PublishService::check_peer_publication(const Principal& caller, model::ServiceAPIDescription& api) const {
+  const bool profiles = api.aefProfiles && !api.aefProfiles->empty();
+  if (!profiles && !(api.serviceAPICategory && api.ccfId))
+    throw ApiError::bad_request("an interconnection publication names AEF profiles or a category and a CCF",
+                                {{"/aefProfiles", "is required unless serviceAPICategory and ccfId are given"}});
+  const auto* peer = ctx_.config.peer(caller.id);
+  const auto& own = ctx_.config.ccf.id;
+  if (api.pubApiPath && api.pubApiPath->ccfIds &&
+      std::find(api.pubApiPath->ccfIds->begin(), api.pubApiPath->ccfIds->end(), own) !=
+          api.pubApiPath->ccfIds->end())
+    throw ApiError(400, "Bad Request", "the publication has already been through this CCF (publication loop)",
+                   "PUBLICATION_LOOP", {{"/pubApiPath/ccfIds", "already contains " + own}});
+  if (peer->link == "CAPIF-6" && (!api.pubApiPath || !api.pubApiPath->ccfIds ||
+                                  std::find(api.pubApiPath->ccfIds->begin(), api.pubApiPath->ccfIds->end(),
+                                            caller.id) == api.pubApiPath->ccfIds->end()))
+    throw ApiError::bad_request("over CAPIF-6 the publishing CCF adds itself to pubApiPath",
+                                {{"/pubApiPath/ccfIds", "must contain " + caller.id}});
+  // The CCF to ask about these AEFs; a peer may name the CCF it learnt them from, never this one.
+  if (!api.ccfId) api.ccfId = caller.id;
+  if (*api.ccfId == own)
+    throw ApiError::bad_request("a peer cannot publish APIs served by this CCF", {{"/ccfId", "must not be " + own}});
 }
 
 void PublishService::check_aefs(const Principal& caller, const model::ServiceAPIDescription& api) const {
@@ -31,6 +67,13 @@ void PublishService::check_aefs(const Principal& caller, const model::ServiceAPI
                    foreign);
 }
 
+void PublishService::check_content(const Principal& caller, model::ServiceAPIDescription& api) const {
+  if (caller.kind == PrincipalKind::peer_ccf)
+    check_peer_publication(caller, api);
+  else
+    check_aefs(caller, api);
+}
+
 ServiceApiRecord PublishService::existing(const std::string& apf_id, const std::string& api_id) const {
   auto rec = ctx_.store.service_api(api_id);
   if (!rec || rec->apf_id != apf_id)
@@ -43,10 +86,11 @@ model::ServiceAPIDescription PublishService::publish(const Principal& caller, co
   check_apf(caller, apf_id);
   if (api.apiId)
     throw ApiError::bad_request("apiId is assigned by the CCF", {{"/apiId", "must not be present"}});
-  check_aefs(caller, api);
+  check_content(caller, api);
   api.apiId = crypto::random_id("API");
   ctx_.store.put_service_api({apf_id, api, {}});
-  spdlog::info("APF {} published service API {} ({})", apf_id, *api.apiId, api.apiName);
+  spdlog::info("{} {} published service API {} ({})", to_string(caller.kind), apf_id, *api.apiId, api.apiName);
+  ctx_.publications_changed();
   return api;
 }
 
@@ -72,9 +116,10 @@ model::ServiceAPIDescription PublishService::update(const Principal& caller, con
   if (api.apiId && *api.apiId != api_id)
     throw ApiError::bad_request("apiId does not match the resource",
                                 {{"/apiId", "must be " + api_id + " or absent"}});
-  check_aefs(caller, api);
+  check_content(caller, api);
   api.apiId = api_id;
   ctx_.store.put_service_api({apf_id, api, {}});
+  ctx_.publications_changed();
   return api;
 }
 
@@ -86,9 +131,10 @@ model::ServiceAPIDescription PublishService::patch(const Principal& caller, cons
   InvalidParams errs;
   auto merged = model::apply_patch(rec.api, patch, errs);
   if (!merged) throw ApiError::bad_request("the patched service API description is not valid", errs);
-  check_aefs(caller, *merged);
+  check_content(caller, *merged);
   merged->apiId = api_id;
   ctx_.store.put_service_api({apf_id, *merged, {}});
+  ctx_.publications_changed();
   return *merged;
 }
 
@@ -97,7 +143,8 @@ void PublishService::unpublish(const Principal& caller, const std::string& apf_i
   check_apf(caller, apf_id);
   existing(apf_id, api_id);
   ctx_.store.delete_service_api(api_id);
-  spdlog::info("APF {} unpublished service API {}", apf_id, api_id);
+  spdlog::info("{} {} unpublished service API {}", to_string(caller.kind), apf_id, api_id);
+  ctx_.publications_changed();
 }
 
 }  // namespace capif::ccf

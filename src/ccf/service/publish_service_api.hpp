@@ -1,6 +1,6 @@
 #pragma once
 // CAPIF_Publish_Service_API service logic (TS 29.222 clause 5.3): an APF publishes APIs of the AEFs
-// of its own provider domain.
+// of its own provider domain; over CAPIF-6/6e a peer CCF publishes under {apfId} = its CCF id.
 #include "capif/model/publish_service_api.hpp"
 #include "ccf/service/context.hpp"
 
@@ -27,6 +27,8 @@ class PublishService {
  private:
   void check_apf(const Principal& caller, const std::string& apf_id) const;
   void check_aefs(const Principal& caller, const model::ServiceAPIDescription& api) const;
+  void check_peer_publication(const Principal& caller, model::ServiceAPIDescription& api) const;
+  void check_content(const Principal& caller, model::ServiceAPIDescription& api) const;
   ServiceApiRecord existing(const std::string& apf_id, const std::string& api_id) const;
   CcfContext ctx_;
 };

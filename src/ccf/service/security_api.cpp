@@ -1,32 +1,31 @@
 #include "ccf/service/security_api.hpp"
+#include "ccf/service/security_resolve.hpp"
 
 #include "capif/crypto/encoding.hpp"
 #include "capif/crypto/jwt.hpp"
 #include "capif/crypto/kdf.hpp"
+#include "ccf/interconnect/peer_client.hpp"
+#include "ccf/interconnect/peers.hpp"
+#include "ccf/interconnect/sharing.hpp"
 
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <set>
 #include <chrono>
 #include <cctype>
 
 namespace capif::ccf {
 namespace {
-
 constexpr const char* kCause = "UNEXPECTED_REASON";
+}  // namespace
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-// What an entry of the invoker's request names, resolved against the published APIs.
-struct Resolved {
-  std::string aef_id;
-  std::string interface;
-  std::vector<std::string> api_ids;
-  std::vector<std::string> methods;  // supported by every covered API at that interface
-};
+namespace {
 
 std::vector<ServiceApiRecord> all_apis(const CcfStore& store, const std::optional<std::string>& aef_id) {
   std::vector<ServiceApiRecord> out;
@@ -49,6 +48,8 @@ void add_api(Resolved& r, const std::string& api_id, const std::vector<std::stri
   }
   r.api_ids.push_back(api_id);
 }
+
+}  // namespace
 
 std::optional<Resolved> resolve(const CcfStore& store, const model::SecurityInformation& e,
                                 const std::string& ptr, InvalidParams& errs) {
@@ -102,6 +103,7 @@ std::optional<Resolved> resolve(const CcfStore& store, const model::SecurityInfo
   return r;
 }
 
+namespace {
 bool constant_time_equal(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
@@ -113,27 +115,63 @@ std::int64_t unix_now() {
       .count();
 }
 
-model::ServiceSecurity SecurityService::negotiate(const Principal& caller, const std::string& invoker_id,
-                                                  model::ServiceSecurity in, const std::string& aefpsk_key,
-                                                  const std::string& aefpsk_session_id, bool update) {
+boost::asio::awaitable<model::ServiceSecurity> SecurityService::negotiate(
+    const Principal& caller, const std::string& invoker_id, model::ServiceSecurity in, std::string aefpsk_key,
+    std::string aefpsk_session_id, bool update) {
+  if (caller.kind == PrincipalKind::peer_ccf) {
+    if (update) throw ApiError::forbidden("a peer CCF forwards a negotiation with PUT only");
+    co_return negotiate_for_peer(caller, invoker_id, std::move(in));
+  }
   if (caller.kind != PrincipalKind::invoker || caller.id != invoker_id)
     throw ApiError::forbidden("an API invoker may only negotiate its own security methods");
-  if (update && !ctx_.store.security_context(invoker_id))
+  const auto previous = ctx_.store.security_context(invoker_id);
+  if (update && !previous)
     throw ApiError::not_found("API invoker " + invoker_id + " has no security context to update");
 
   SecurityContextRecord rec;
   rec.api_invoker_id = invoker_id;
   InvalidParams errs;
   const auto& policy = ctx_.config.security.allowed_methods;
+  // Entries of AEFs a peer CCF serves, by peer: (index in securityInfo, forwarded entry).
+  std::map<std::string, std::vector<std::pair<std::size_t, model::SecurityInformation>>> remote;
   for (std::size_t i = 0; i < in.securityInfo.size(); ++i) {
     auto& e = in.securityInfo[i];
+    const std::string ptr = "/securityInfo/" + std::to_string(i);
     // Outputs of the CCF: whatever the invoker put there is not taken over.
     e.selSecurityMethod.reset();
     e.authenticationInfo.reset();
     e.authorizationInfo.reset();
-    auto r = resolve(ctx_.store, e, "/securityInfo/" + std::to_string(i), errs);
+    e.designatedCcfTrustAnchor.reset();
+    auto r = resolve(ctx_.store, e, ptr, errs);
     if (!r) continue;
     SecurityEntry entry{r->aef_id, r->interface, r->api_ids, std::nullopt, {}};
+    auto api = ctx_.store.service_api(r->api_ids.front());
+    entry.ccf_id = api ? designated_ccf_of(*api, ctx_.config) : std::string();
+    if (e.designatedCcfId && *e.designatedCcfId != entry.ccf_id) {
+      errs.push_back({ptr + "/designatedCcfId", entry.ccf_id.empty()
+                                                    ? "AEF " + r->aef_id + " is served by this CCF"
+                                                    : "AEF " + r->aef_id + " is known via CCF " + entry.ccf_id});
+      continue;
+    }
+    if (!entry.ccf_id.empty()) {
+      const auto* peer = ctx_.config.peer(entry.ccf_id);
+      if (!peer || !peer->shares("security")) {
+        errs.push_back({ptr + "/aefId", "is served by CCF " + entry.ccf_id + ", which is not a peer for security"});
+        continue;
+      }
+      e.designatedCcfId = entry.ccf_id;
+      e.designatedCcfTrustAnchor = ctx_.peers->trust_anchor_pem(entry.ccf_id);
+      // What this CCF passes on (seed 7.2.2): the invoker's order, narrowed to our policy and to PSK only
+      // when this session can key it.
+      model::SecurityInformation fwd;
+      fwd.aefId = r->aef_id;
+      fwd.apiId = e.apiId;
+      for (const auto& m : e.prefSecurityMethods)
+        if (contains(policy, m) && (m != "PSK" || !aefpsk_key.empty())) fwd.prefSecurityMethods.push_back(m);
+      if (!fwd.prefSecurityMethods.empty()) remote[entry.ccf_id].emplace_back(i, std::move(fwd));
+      rec.entries.push_back(std::move(entry));
+      continue;
+    }
     for (const auto& m : e.prefSecurityMethods) {
       if (!contains(r->methods, m) || !contains(policy, m)) continue;
       // PSK needs the key material of this TLS session (none on a PSK or plaintext session).
@@ -148,12 +186,43 @@ model::ServiceSecurity SecurityService::negotiate(const Principal& caller, const
   }
   if (!errs.empty())
     throw ApiError::bad_request("the security information names unknown AEFs or interfaces", errs);
+
+  // Flow 1: each designated CCF selects the methods for its AEFs; a peer that fails fails the request.
+  for (auto& [peer, items] : remote) {
+    model::ServiceSecurity fwd;
+    fwd.notificationDestination = in.notificationDestination;
+    for (const auto& [i, item] : items) fwd.securityInfo.push_back(item);
+    auto answer = co_await ctx_.peer_client->negotiate(peer, invoker_id, fwd);
+    for (std::size_t k = 0; k < items.size(); ++k) {
+      const std::size_t i = items[k].first;
+      const auto& sel = answer.securityInfo[k].selSecurityMethod;
+      if (sel && !contains(items[k].second.prefSecurityMethods, *sel))
+        throw ApiError(502, "Bad Gateway", "peer CCF " + peer + " selected " + *sel + ", which was not offered",
+                       "PEER_BAD_ANSWER");
+      auto& entry = rec.entries[i];
+      entry.method = sel;
+      if (sel == "PSK") entry.psk = crypto::derive_aefpsk(aefpsk_key, entry.interface, aefpsk_session_id);
+      in.securityInfo[i].selSecurityMethod = sel;
+    }
+  }
+  // A peer that served an AEF of the previous negotiation but none of this one must forget the invoker.
+  if (previous)
+    for (const auto& old : previous->entries)
+      if (!old.ccf_id.empty() && !remote.contains(old.ccf_id)) {
+        remote[old.ccf_id];  // once per peer
+        try {
+          co_await ctx_.peer_client->revoke(old.ccf_id, invoker_id);
+        } catch (const ApiError& err) {
+          spdlog::warn("peer CCF {} was not told that API invoker {} renegotiated without it: {}", old.ccf_id,
+                       invoker_id, err.detail());
+        }
+      }
   rec.security = std::move(in);
   rec.updated_at = unix_now();
   ctx_.store.put_security_context(rec);
   spdlog::info("API invoker {} negotiated security methods for {} interfaces", invoker_id,
                rec.entries.size());
-  return rec.security;
+  co_return rec.security;
 }
 
 SecurityContextRecord SecurityService::existing(const std::string& invoker_id) const {
@@ -175,17 +244,20 @@ std::vector<std::string> SecurityService::api_names(const std::string& aef_id,
   return names;
 }
 
-model::ServiceSecurity SecurityService::get(const Principal& caller, const std::string& invoker_id,
-                                            bool authentication_info, bool authorization_info) const {
-  auto rec = existing(invoker_id);
+model::ServiceSecurity SecurityService::answer_for_aef(const SecurityContextRecord& rec,
+                                                      const std::string& aef_id, bool authentication_info,
+                                                      bool authorization_info) const {
   model::ServiceSecurity out = rec.security;
   out.securityInfo.clear();
   for (std::size_t i = 0; i < rec.entries.size(); ++i) {
     const auto& e = rec.entries[i];
-    if (caller.kind != PrincipalKind::aef || e.aef_id != caller.id) continue;
+    if (e.aef_id != aef_id || !e.ccf_id.empty()) continue;
     auto info = rec.security.securityInfo[i];
-    if (authentication_info && e.method == "PSK") info.authenticationInfo = crypto::base64_encode(e.psk);
-    if (authentication_info && e.method == "PKI") info.authenticationInfo = ctx_.pki.ca.cert_pem();
+    info.designatedCcfTrustAnchor.reset();
+    if (authentication_info && e.method == "PSK" && !e.psk.empty())
+      info.authenticationInfo = crypto::base64_encode(e.psk);
+    if (authentication_info && e.method == "PKI")
+      info.authenticationInfo = rec.onboarded_ccf_id.empty() ? ctx_.pki.ca.cert_pem() : e.ca_pem;
     if (authorization_info && e.method)
       info.authorizationInfo =
           nlohmann::json{{"apiIds", e.api_ids}, {"apiNames", api_names(e.aef_id, e.api_ids)}}.dump();
@@ -193,8 +265,31 @@ model::ServiceSecurity SecurityService::get(const Principal& caller, const std::
   }
   // Whether it exists or not, an AEF learns nothing about an invoker that did not negotiate its APIs.
   if (out.securityInfo.empty())
-    throw ApiError::forbidden("API invoker " + invoker_id + " did not negotiate an API of this AEF");
+    throw ApiError::forbidden("API invoker " + rec.api_invoker_id + " did not negotiate an API of this AEF");
   return out;
+}
+
+boost::asio::awaitable<model::ServiceSecurity> SecurityService::get(const Principal& caller,
+                                                                    const std::string& invoker_id,
+                                                                    bool authentication_info,
+                                                                    bool authorization_info,
+                                                                    std::optional<std::string> onboarded_ccf) {
+  if (caller.kind != PrincipalKind::aef) throw ApiError::forbidden("only an AEF reads security information");
+  if (!onboarded_ccf || *onboarded_ccf == ctx_.config.ccf.id)
+    co_return answer_for_aef(existing(invoker_id), caller.id, authentication_info, authorization_info);
+
+  // Flow 2: an invoker onboarded at a peer CCF; the AEFPSK or that CCF's CA is fetched once and kept.
+  const auto* peer = ctx_.config.peer(*onboarded_ccf);
+  if (!peer || !peer->shares("security"))
+    throw ApiError::bad_request("onboardedCcfId is not a peer CCF of this CCF",
+                                {{"onboardedCcfId", *onboarded_ccf + " is not a configured peer"}});
+  auto rec = ctx_.store.remote_security_context(*onboarded_ccf, invoker_id);
+  if (!rec)
+    throw ApiError::not_found("API invoker " + invoker_id + " of CCF " + *onboarded_ccf +
+                              " has no security context here");
+  answer_for_aef(*rec, caller.id, false, false);  // 403 before any call to the peer
+  if (authentication_info) co_await fetch_from_onboarded(*rec, caller.id);
+  co_return answer_for_aef(*rec, caller.id, authentication_info, authorization_info);
 }
 
 std::optional<std::string> SecurityService::revoke_url(const std::string& aef_id,
@@ -218,6 +313,7 @@ std::optional<std::string> SecurityService::revoke_url(const std::string& aef_id
 }
 
 RevocationOutcome SecurityService::revoke_all(const Principal& caller, const std::string& invoker_id) {
+  if (caller.kind == PrincipalKind::peer_ccf) return revoke_for_peer(caller, invoker_id);
   if (caller.kind == PrincipalKind::invoker && caller.id != invoker_id)
     throw ApiError::forbidden("an API invoker may only delete its own security context");
   auto rec = existing(invoker_id);
@@ -240,8 +336,12 @@ RevocationOutcome SecurityService::revoke_all(const Principal& caller, const std
     out.invoker_destination = rec.security.notificationDestination;
     out.notification = {invoker_id, caller.id, all_ids, kCause};
   }
-  // Every other AEF drops its cached credentials of the invoker (TS 29.222 6.2.2.3).
+  // Every other AEF drops its cached credentials of the invoker (TS 29.222 6.2.2.3), and every peer CCF
+  // that serves some of them forgets the invoker and tells its own AEFs.
   out.aef_calls = aef_calls(rec, by_aef ? caller.id : std::string());
+  out.invoker_id = invoker_id;
+  for (const auto& e : rec.entries)
+    if (!e.ccf_id.empty() && !contains(out.peers, e.ccf_id)) out.peers.push_back(e.ccf_id);
   return out;
 }
 
@@ -250,7 +350,7 @@ std::vector<RevocationOutcome::AefCall> SecurityService::aef_calls(const Securit
   std::vector<RevocationOutcome::AefCall> out;
   std::vector<std::string> aefs;
   for (const auto& e : rec.entries)
-    if (e.aef_id != except_aef && !contains(aefs, e.aef_id)) aefs.push_back(e.aef_id);
+    if (e.ccf_id.empty() && e.aef_id != except_aef && !contains(aefs, e.aef_id)) aefs.push_back(e.aef_id);
   for (const auto& aef : aefs) {
     std::vector<std::string> ids;
     for (const auto& e : rec.entries)
@@ -267,6 +367,9 @@ std::vector<RevocationOutcome::AefCall> SecurityService::aef_calls(const Securit
 RevocationOutcome SecurityService::offboarding_outcome(const SecurityContextRecord& rec) const {
   RevocationOutcome out;
   out.aef_calls = aef_calls(rec, {});
+  out.invoker_id = rec.api_invoker_id;
+  for (const auto& e : rec.entries)
+    if (!e.ccf_id.empty() && !contains(out.peers, e.ccf_id)) out.peers.push_back(e.ccf_id);
   return out;
 }
 
@@ -317,14 +420,26 @@ RevocationOutcome SecurityService::revoke_some(const Principal& caller, const st
   return out;
 }
 
-model::AccessTokenRsp SecurityService::token(const Principal& caller, const std::string& security_id,
-                                             const model::AccessTokenReq& req,
-                                             const std::string* authorization) const {
+std::variant<model::AccessTokenRsp, TokenForward> SecurityService::token(const Principal& caller,
+                                                                         const std::string& security_id,
+                                                                         const model::AccessTokenReq& req,
+                                                                         const std::string* authorization) const {
   if (req.grant_type != "client_credentials")
     throw TokenError(400, "unsupported_grant_type", "only grant_type=client_credentials is supported");
   // The client is the invoker of the mutual TLS session, named by the path and by client_id alike.
   if (req.client_id != security_id)
     throw TokenError(401, "invalid_client", "client_id must equal the securityId of the request URI");
+  if (caller.kind == PrincipalKind::peer_ccf) {
+    // Flow 3, designated side: the peer authenticated its invoker; we answer from the context it forwarded.
+    const auto* peer = ctx_.config.peer(caller.id);
+    if (!peer || !peer->shares("security"))
+      throw TokenError(401, "invalid_client", "token requests are not shared with peer CCF " + caller.id);
+    auto rec = ctx_.store.remote_security_context(caller.id, req.client_id);
+    if (!rec)
+      throw TokenError(400, "invalid_scope",
+                       "API invoker " + req.client_id + " negotiated no API of this CCF via " + caller.id);
+    return issue(req.client_id, *rec, req.scope, caller.id);
+  }
   if (caller.kind != PrincipalKind::invoker || caller.id != req.client_id)
     throw TokenError(401, "invalid_client", "client_id is not the API invoker of this TLS session");
   auto invoker = ctx_.store.invoker(req.client_id);
@@ -357,10 +472,39 @@ model::AccessTokenRsp SecurityService::token(const Principal& caller, const std:
 
   auto rec = ctx_.store.security_context(req.client_id);
   if (!rec) throw TokenError(400, "invalid_scope", "the API invoker has not negotiated security methods");
-  // Per AEF: the API names of the entries that selected OAUTH.
+  // Flow 3, onboarded side: AEFs a peer CCF serves get their token from that CCF; one scope goes to one
+  // CCF (docs/interconnect.md: a scope mixing CCFs is refused, the invoker asks each CCF separately).
+  std::set<std::string> ccfs;  // "" = this CCF
+  const auto ccf_of = [&](const std::string& aef) -> std::optional<std::string> {
+    for (const auto& e : rec->entries)
+      if (e.aef_id == aef && e.method == "OAUTH") return e.ccf_id;
+    return std::nullopt;
+  };
+  if (req.scope) {
+    std::string why;
+    auto scope = model::parse_scope(*req.scope, why);
+    if (!scope) throw TokenError(400, "invalid_scope", why);
+    for (const auto& s : *scope)
+      if (auto c = ccf_of(s.aefId)) ccfs.insert(*c);
+  } else {
+    for (const auto& e : rec->entries)
+      if (e.method == "OAUTH") ccfs.insert(e.ccf_id);
+    if (ccfs.size() > 1 && ccfs.contains("")) ccfs = {""};  // the default scope: this CCF's AEFs
+  }
+  if (ccfs.size() > 1)
+    throw TokenError(400, "invalid_scope",
+                     "the scope names AEFs served by different CCFs; request one token per CCF");
+  if (ccfs.size() == 1 && !ccfs.begin()->empty()) return TokenForward{*ccfs.begin(), req.scope.value_or("")};
+  return issue(req.client_id, *rec, req.scope, {});
+}
+
+model::AccessTokenRsp SecurityService::issue(const std::string& client_id, const SecurityContextRecord& rec,
+                                             const std::optional<std::string>& req_scope,
+                                             const std::string& onboarded_ccf) const {
+  // Per AEF served here: the API names of the entries that selected OAUTH.
   std::vector<model::ScopeEntry> allowed;
-  for (const auto& e : rec->entries) {
-    if (e.method != "OAUTH") continue;
+  for (const auto& e : rec.entries) {
+    if (e.method != "OAUTH" || !e.ccf_id.empty()) continue;
     auto it =
         std::find_if(allowed.begin(), allowed.end(), [&](const auto& a) { return a.aefId == e.aef_id; });
     if (it == allowed.end()) it = allowed.insert(allowed.end(), {e.aef_id, {}});
@@ -370,12 +514,12 @@ model::AccessTokenRsp SecurityService::token(const Principal& caller, const std:
   std::erase_if(allowed, [](const auto& a) { return a.apiNames.empty(); });
 
   std::vector<model::ScopeEntry> granted;
-  if (!req.scope) {
+  if (!req_scope) {
     granted = allowed;  // RFC 6749 3.3: the server may apply a default scope
     if (granted.empty()) throw TokenError(400, "invalid_scope", "no API was negotiated with OAUTH");
   } else {
     std::string why;
-    auto scope = model::parse_scope(*req.scope, why);
+    auto scope = model::parse_scope(*req_scope, why);
     if (!scope) throw TokenError(400, "invalid_scope", why);
     for (const auto& s : *scope) {
       auto it =
@@ -394,15 +538,16 @@ model::AccessTokenRsp SecurityService::token(const Principal& caller, const std:
   std::vector<std::string> aud;
   for (const auto& g : granted) aud.push_back(g.aefId);
   const std::string scope = model::format_scope(granted);
-  const nlohmann::json claims{{"iss", req.client_id},
-                              {"sub", req.client_id},
-                              {"client_id", req.client_id},
+  nlohmann::json claims{{"iss", client_id},
+                              {"sub", client_id},
+                              {"client_id", client_id},
                               {"aud", aud},
                               {"scope", scope},
                               {"iat", now},
                               {"exp", now + ttl},
                               {"jti", crypto::random_token(16)},
                               {"ccf_id", ctx_.config.ccf.id}};
+  if (!onboarded_ccf.empty()) claims["onboarded_ccf_id"] = onboarded_ccf;
   model::AccessTokenRsp rsp;
   rsp.access_token = crypto::jws_sign_es256(claims, ctx_.pki.signing_key_pem, ctx_.pki.signing_kid);
   rsp.expires_in = ttl;

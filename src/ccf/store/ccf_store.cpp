@@ -70,6 +70,24 @@ const std::vector<std::string> kMigrations = {
     CREATE INDEX invocation_logs_aef ON invocation_logs(aef_id, received_at);
     CREATE INDEX invocation_logs_invoker ON invocation_logs(api_invoker_id, received_at);
     )sql",
+    // 3: CAPIF-6/6e interconnection: the designated CCF of each negotiated entry (onboarded side), the
+    // security contexts peers forwarded (designated side), and what we published at each peer.
+    R"sql(
+    ALTER TABLE security_entries ADD COLUMN designated_ccf_id TEXT NOT NULL DEFAULT '';
+    CREATE TABLE remote_security_contexts(
+      onboarded_ccf_id TEXT NOT NULL,
+      api_invoker_id TEXT NOT NULL,
+      doc TEXT NOT NULL,
+      entries TEXT NOT NULL,
+      updated_at INTEGER NOT NULL,
+      PRIMARY KEY(onboarded_ccf_id, api_invoker_id));
+    CREATE TABLE peer_publications(
+      peer_id TEXT NOT NULL,
+      api_id TEXT NOT NULL,
+      remote_api_id TEXT NOT NULL,
+      body_hash TEXT NOT NULL,
+      PRIMARY KEY(peer_id, api_id));
+    )sql",
 };
 
 template <class T>
@@ -163,8 +181,8 @@ void CcfStore::load() {
               security_[r.api_invoker_id] = std::move(r);
             });
   db_.query(
-      "SELECT api_invoker_id, aef_id, interface, api_ids, method, psk FROM security_entries ORDER BY "
-      "api_invoker_id, entry",
+      "SELECT api_invoker_id, aef_id, interface, api_ids, method, psk, designated_ccf_id FROM "
+      "security_entries ORDER BY api_invoker_id, entry",
       {}, [&](const store::Statement& s) {
         SecurityEntry e;
         e.aef_id = s.text(1);
@@ -172,8 +190,10 @@ void CcfStore::load() {
         e.api_ids = json::parse(s.text(3)).get<std::vector<std::string>>();
         if (!s.is_null(4)) e.method = s.text(4);
         if (!s.is_null(5)) e.psk = crypto::base64_decode(s.text(5));
+        e.ccf_id = s.text(6);
         security_[s.text(0)].entries.push_back(std::move(e));
       });
+  load_interconnect();
   db_.query("SELECT api_invoker_id, revoked_at FROM security_revocations", {},
             [&](const store::Statement& s) { revoked_at_[s.text(0)] = s.integer(1); });
   spdlog::info("store: {} invokers, {} provider domains, {} service APIs", invokers_.size(),
@@ -396,11 +416,11 @@ void CcfStore::put_security_context(const SecurityContextRecord& rec) {
     for (std::size_t i = 0; i < rec.entries.size(); ++i) {
       const auto& e = rec.entries[i];
       db.exec(
-          "INSERT INTO security_entries(api_invoker_id, entry, aef_id, interface, api_ids, method, psk) "
-          "VALUES (?,?,?,?,?,?,?)",
+          "INSERT INTO security_entries(api_invoker_id, entry, aef_id, interface, api_ids, method, psk, "
+          "designated_ccf_id) VALUES (?,?,?,?,?,?,?,?)",
           {id, static_cast<std::int64_t>(i), e.aef_id, e.interface, json(e.api_ids).dump(),
            e.method ? store::Value(*e.method) : store::Value(nullptr),
-           e.psk.empty() ? store::Value(nullptr) : store::Value(crypto::base64_encode(e.psk))});
+           e.psk.empty() ? store::Value(nullptr) : store::Value(crypto::base64_encode(e.psk)), e.ccf_id});
     }
   });
   std::unique_lock lock(mutex_);

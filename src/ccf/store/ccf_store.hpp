@@ -51,6 +51,8 @@ struct SecurityEntry {
   std::vector<std::string> api_ids;   // APIs of that AEF the entry covers
   std::optional<std::string> method;  // selSecurityMethod; none = nothing in common
   std::string psk;                    // raw AEFPSK bytes when method == PSK
+  std::string ccf_id;  // onboarded side: the designated CCF that selected the method ("" = local AEF)
+  std::string ca_pem;  // designated side: the onboarded CCF's CA, once fetched (PKI)
 };
 
 // The invoker's security context: the ServiceSecurity as answered (selSecurityMethod per entry, never
@@ -60,6 +62,16 @@ struct SecurityContextRecord {
   model::ServiceSecurity security;
   std::vector<SecurityEntry> entries;
   std::int64_t updated_at = 0;  // unix seconds
+  std::string onboarded_ccf_id;  // designated side: the peer CCF the invoker is onboarded at
+};
+
+// What we published at a peer CCF (CAPIF-6/6e): our apiId, the id the peer assigned, and a hash of the
+// body last sent, so that reconciliation knows what to create, update or withdraw.
+struct PeerPublication {
+  std::string peer_id;
+  std::string api_id;
+  std::string remote_api_id;
+  std::string body_hash;
 };
 
 struct StoredInvocationLog {
@@ -105,6 +117,18 @@ class CcfStore {
   void set_revoked_at(const std::string& invoker_id, std::int64_t unix_seconds);
   std::optional<std::int64_t> revoked_at(const std::string& invoker_id) const;
 
+  // Interconnection (ccf_store_interconnect.cpp). Security contexts a peer forwarded, keyed by the
+  // peer (the invoker's onboarded CCF) and the invoker id, apart from local ones: a peer cannot touch a
+  // local invoker's context by naming its id.
+  void put_remote_security_context(const SecurityContextRecord& rec);  // onboarded_ccf_id set
+  void delete_remote_security_context(const std::string& ccf_id, const std::string& invoker_id);
+  std::optional<SecurityContextRecord> remote_security_context(const std::string& ccf_id,
+                                                               const std::string& invoker_id) const;
+  void for_each_remote_security_context(const std::function<void(const SecurityContextRecord&)>& fn) const;
+  void put_peer_publication(const PeerPublication& pub);
+  void delete_peer_publication(const std::string& peer_id, const std::string& api_id);
+  std::vector<PeerPublication> peer_publications(const std::string& peer_id) const;
+
   // Invocation logs (CAPIF_Logging_API_Invocation_API / CAPIF_Auditing_API), read from SQLite only:
   // auditing is rare and must not keep every log in memory.
   void add_invocation_log(const StoredInvocationLog& rec);
@@ -115,6 +139,7 @@ class CcfStore {
 
  private:
   void load();
+  void load_interconnect();
   void index_api(const std::shared_ptr<const ServiceApiRecord>& rec);
   void unindex_api(const ServiceApiRecord& rec);
   void remove_api_locked_db(store::Database& db, const std::string& api_id);
@@ -132,6 +157,8 @@ class CcfStore {
   std::unordered_multimap<std::string, std::string> apis_by_apf_;
   std::unordered_map<std::string, SecurityContextRecord> security_;
   std::unordered_map<std::string, std::int64_t> revoked_at_;
+  std::map<std::pair<std::string, std::string>, SecurityContextRecord> remote_security_;
+  std::map<std::pair<std::string, std::string>, PeerPublication> peer_publications_;  // (peer, api id)
 };
 
 std::string discovery_json(const model::ServiceAPIDescription& api);

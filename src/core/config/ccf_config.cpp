@@ -114,6 +114,40 @@ void read_security(MapReader m, CcfConfig::Security& s) {
       m.map("notifications").duration_ms("timeout_ms", s.notifications.timeout_ms, 100, 600000);
 }
 
+void read_peers(MapReader root, CcfConfig& cfg) {
+  static const std::regex id_re("^[A-Za-z0-9._-]{1,64}$");
+  static const std::regex url_re(R"(^https://[^/?#\s@]+(/[^?#\s]*)?$)");
+  static const std::vector<std::string> shares{"publish", "discover", "security"};
+  for (MapReader m : root.map_list("peers")) {
+    CcfConfig::Peer p;
+    p.id = m.required_string("id");
+    if (m.has_scalar("id") && !std::regex_match(p.id, id_re))
+      m.error("id", "must be 1..64 characters of A-Z a-z 0-9 . _ -");
+    if (m.has_scalar("id") && p.id == cfg.ccf.id) m.error("id", "is this CCF's own id");
+    if (m.has_scalar("id") && cfg.peer(p.id)) m.error("id", "is repeated");
+    p.api_root = m.required_string("api_root");
+    if (m.has_scalar("api_root")) {
+      if (!std::regex_match(p.api_root, url_re)) m.error("api_root", "must be an https URL");
+      while (!p.api_root.empty() && p.api_root.back() == '/') p.api_root.pop_back();
+    }
+    p.trust_anchor = m.required_path("trust_anchor");
+    p.link = m.string("link", p.link);
+    if (p.link != "CAPIF-6" && p.link != "CAPIF-6e") m.error("link", "must be CAPIF-6 or CAPIF-6e");
+    p.provider_domain = m.string("provider_domain", "");
+    p.client_cert = m.path("client_cert", {}, /*allow_empty=*/true);
+    p.client_key = m.path("client_key", {}, /*allow_empty=*/true);
+    if (p.client_cert.empty() != p.client_key.empty())
+      m.error(p.client_cert.empty() ? "client_cert" : "client_key", "client_cert and client_key go together");
+    p.share = m.string_list("share", p.share);
+    for (std::size_t i = 0; i < p.share.size(); ++i)
+      if (std::find(shares.begin(), shares.end(), p.share[i]) == shares.end())
+        m.error("share[" + std::to_string(i) + "]", "must be publish, discover or security");
+    p.timeout_ms = m.duration_ms("timeout_ms", p.timeout_ms, 100, 600000);
+    p.sync_interval_ms = m.duration_ms("sync_interval_ms", p.sync_interval_ms, 100, 3600000);
+    cfg.peers.push_back(std::move(p));
+  }
+}
+
 CcfConfig read(YamlReader& reader) {
   CcfConfig cfg;
   MapReader root = reader.root();
@@ -128,11 +162,22 @@ CcfConfig read(YamlReader& reader) {
       root.map("credentials").integer("default_ttl_s", cfg.credentials.default_ttl_s, 60, 31536000);
   read_security(root.map("security"), cfg.security);
   read_log(root.map("log"), cfg.log);
+  read_peers(root, cfg);
   reader.finish();
   return cfg;
 }
 
 }  // namespace
+
+bool CcfConfig::Peer::shares(const std::string& what) const {
+  return std::find(share.begin(), share.end(), what) != share.end();
+}
+
+const CcfConfig::Peer* CcfConfig::peer(const std::string& id) const {
+  for (const auto& p : peers)
+    if (p.id == id) return &p;
+  return nullptr;
+}
 
 CcfConfig load_ccf_config(const std::filesystem::path& file) {
   auto reader = YamlReader::from_file(file);

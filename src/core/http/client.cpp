@@ -195,6 +195,7 @@ struct HttpsClient::Impl {
     if (!url || (!url->secure && !cfg.allow_plain_http))
       co_return ClientResponse{"not an " + std::string(cfg.allow_plain_http ? "http(s)" : "https") +
                                " URL: " + r.url};
+    const auto started = std::chrono::steady_clock::now();
     for (int attempt = 0; attempt < 2; ++attempt) {
       auto conn = take_idle(url->origin());
       bool reused = static_cast<bool>(conn);
@@ -212,7 +213,9 @@ struct HttpsClient::Impl {
       resp.reused_connection = reused;
       resp.tls = conn->info;
       // A pooled connection the server closed while idle fails before any answer: retry once, fresh.
-      if (!resp.ok() && reused && attempt == 0) continue;
+      // Not after a timeout: that server is slow, not gone, and the caller's time budget is spent.
+      const bool quick = std::chrono::steady_clock::now() - started < cfg.request_timeout / 2;
+      if (!resp.ok() && reused && attempt == 0 && quick) continue;
       if (resp.ok() && !resp.headers.erase("x-capif-close")) give_back(url->origin(), std::move(conn));
       co_return resp;
     }

@@ -369,6 +369,10 @@ void Server::stop() {
   asio::post(impl_->ioc, [this] { impl_->begin_stop(); });
 }
 
+boost::asio::any_io_executor Server::executor() {
+  return impl_->ioc.get_executor();
+}
+
 void Server::add_client_trust_anchor(const std::string& ca_pem) {
   if (impl_->cfg.plaintext) throw std::logic_error("a plaintext server has no TLS trust store");
   tls::add_trust_anchors(impl_->ssl_ctx.native_handle(), ca_pem);

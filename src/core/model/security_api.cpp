@@ -17,6 +17,8 @@ bool from_json(const nlohmann::json& j, SecurityInformation& out, const std::str
   r.opt("authenticationInfo", out.authenticationInfo);
   r.opt("authorizationInfo", out.authorizationInfo);
   r.opt("authorizationFlow", out.authorizationFlow, 1);
+  r.opt("designatedCcfId", out.designatedCcfId, check_non_empty);
+  r.opt("designatedCcfTrustAnchor", out.designatedCcfTrustAnchor);
   const bool intf = r.has("interfaceDetails"), aef = r.has("aefId");
   if (intf && aef) r.fail(pointer, "must contain only one of interfaceDetails or aefId");
   if (!intf && !aef) r.fail(pointer, "one of interfaceDetails or aefId is required");
@@ -81,6 +83,8 @@ nlohmann::json to_json(const SecurityInformation& v) {
   put(j, "authenticationInfo", v.authenticationInfo);
   put(j, "authorizationInfo", v.authorizationInfo);
   put(j, "authorizationFlow", v.authorizationFlow);
+  put(j, "designatedCcfId", v.designatedCcfId);
+  put(j, "designatedCcfTrustAnchor", v.designatedCcfTrustAnchor);
   return j;
 }
 
