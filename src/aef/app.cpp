@@ -83,7 +83,7 @@ struct AefApp::Impl {
     return make_http_upstream({}, o);  // connections live on the gateway's own threads
   }
 
-  GatewayOptions gateway_options() const {
+  GatewayOptions gateway_options() {
     GatewayOptions g;
     g.aef_id = state.aef.id;
     g.address = cfg.listen.address;
@@ -92,6 +92,8 @@ struct AefApp::Impl {
     g.acl_refresh_ms = cfg.security.acl_refresh_ms;
     g.jwks_refresh_min_ms = cfg.security.jwks_refresh_min_ms;
     g.apis = published(cfg, state);
+    // The CA of a remote invoker's CCF reaches us in its PKI entry; the next handshakes accept it.
+    g.trust_client_ca = [this](const std::string& ca_pem) { server.add_client_trust_anchor(ca_pem); };
     return g;
   }
 

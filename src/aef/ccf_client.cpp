@@ -37,9 +37,12 @@ class HttpsCcfClient final : public CcfClient {
           return c;
         }()) {}
 
-  boost::asio::awaitable<CcfReply> trusted_invoker(std::string invoker_id) override {
-    co_return co_await get(root_ + "/capif-security/v1/trustedInvokers/" + enc(invoker_id) +
-                           "?authenticationInfo=true&authorizationInfo=true");
+  boost::asio::awaitable<CcfReply> trusted_invoker(std::string invoker_id,
+                                                   std::string onboarded_ccf_id) override {
+    std::string url = root_ + "/capif-security/v1/trustedInvokers/" + enc(invoker_id) +
+                      "?authenticationInfo=true&authorizationInfo=true";
+    if (!onboarded_ccf_id.empty()) url += "&onboardedCcfId=" + enc(onboarded_ccf_id);
+    co_return co_await get(std::move(url));
   }
   boost::asio::awaitable<CcfReply> access_control_policy(std::string api_id,
                                                          std::string invoker_id) override {

@@ -22,8 +22,10 @@ struct CcfReply {
 class CcfClient {
  public:
   virtual ~CcfClient() = default;
-  // GET /capif-security/v1/trustedInvokers/{id}?authenticationInfo=true&authorizationInfo=true
-  virtual boost::asio::awaitable<CcfReply> trusted_invoker(std::string invoker_id) = 0;
+  // GET /capif-security/v1/trustedInvokers/{id}?authenticationInfo=true&authorizationInfo=true, plus the
+  // extension &onboardedCcfId= for an invoker onboarded at another CCF (onboarded_ccf_id not empty).
+  virtual boost::asio::awaitable<CcfReply> trusted_invoker(std::string invoker_id,
+                                                           std::string onboarded_ccf_id) = 0;
   // GET /access-control-policy/v1/accessControlPolicyList/{apiId}?aef-id=&api-invoker-id=
   virtual boost::asio::awaitable<CcfReply> access_control_policy(std::string api_id,
                                                                  std::string invoker_id) = 0;

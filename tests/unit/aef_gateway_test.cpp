@@ -38,6 +38,8 @@ struct Fixture : ::testing::Test {
   PublishedApi weather{"API1", "weather", "v1", "/weather"};
   PublishedApi hello{"API2", "hello", "v1", "/hello"};
   std::unique_ptr<Gateway> gw;
+  std::vector<std::string> trusted_cas;  // what the gateway asked the listener to trust
+  bool trust_fails = false;
 
   void SetUp() override {
     ccf.jwks_reply = reply(
@@ -47,6 +49,10 @@ struct Fixture : ::testing::Test {
     o.address = "127.0.0.1";
     o.port = 9443;
     o.apis = {weather, hello};
+    o.trust_client_ca = [this](const std::string& pem) {
+      if (trust_fails) throw std::runtime_error("bad PEM");
+      trusted_cas.push_back(pem);
+    };
     gw = std::make_unique<Gateway>(o, ccf, cache, acl, logs, *demo, [this] { return now; });
   }
 
@@ -76,12 +82,17 @@ struct Fixture : ::testing::Test {
     }
   }
 
-  static http::TlsInfo cert(const std::string& cn, bool verified = true) {
+  // anchor: sha256 of the trust anchor that verified the certificate (TlsInfo::client_anchor_fingerprint).
+  static http::TlsInfo cert(const std::string& cn, bool verified = true, const std::string& anchor = "") {
     http::TlsInfo t;
     t.client_cert_presented = true;
     t.client_cert_verified = verified;
     t.client_cn = cn;
+    if (verified) t.client_anchor_fingerprint = anchor;
     return t;
+  }
+  static std::string fingerprint(const crypto::CertificateAuthority& ca) {
+    return crypto::inspect_cert(ca.cert_pem()).fingerprint_sha256;
   }
   static http::TlsInfo psk(const std::string& id) {
     http::TlsInfo t;
@@ -107,14 +118,71 @@ TEST_F(Fixture, NoCredentialsIs401) {
 }
 
 TEST_F(Fixture, PkiNeedsPkiNegotiatedForThisApi) {
-  ccf.trusted["INV1"] = reply(200, {{"securityInfo", json::array({security_info("PKI", "API1", "CA PEM")})}});
-  EXPECT_EQ(call(cert("INV1")).first, 200);
+  auto ca = crypto::CertificateAuthority::create("CCF CA", 1);
+  ccf.trusted["INV1"] =
+      reply(200, {{"securityInfo", json::array({security_info("PKI", "API1", ca.cert_pem())})}});
+  EXPECT_EQ(call(cert("INV1", true, fingerprint(ca))).first, 200);
   EXPECT_EQ(ccf.trusted_calls, 1);
-  EXPECT_EQ(call(cert("INV1")).first, 200);
+  EXPECT_EQ(call(cert("INV1", true, fingerprint(ca))).first, 200);
   EXPECT_EQ(ccf.trusted_calls, 1);  // cached
-  EXPECT_EQ(call(cert("INV1"), "", &hello), std::make_pair(401, std::string(kMethodInvalidCause)));
+  EXPECT_EQ(call(cert("INV1", true, fingerprint(ca)), "", &hello),
+            std::make_pair(401, std::string(kMethodInvalidCause)));
   // An invoker that never negotiated with this AEF.
-  EXPECT_EQ(call(cert("INV9")), std::make_pair(401, std::string(kMethodInvalidCause)));
+  EXPECT_EQ(call(cert("INV9", true, fingerprint(ca))), std::make_pair(401, std::string(kMethodInvalidCause)));
+}
+
+TEST_F(Fixture, PkiIsBoundToTheCaOfTheEntry) {
+  auto ca_a = crypto::CertificateAuthority::create("CCF-A CA", 1);
+  auto ca_b = crypto::CertificateAuthority::create("CCF-B CA", 1);
+  ccf.trusted["INV1"] =
+      reply(200, {{"securityInfo", json::array({security_info("PKI", "API1", ca_a.cert_pem())})}});
+  // Same CN, verified by another CA the listener trusts: not this invoker's certificate.
+  EXPECT_EQ(call(cert("INV1", true, fingerprint(ca_b))),
+            std::make_pair(401, std::string(kMethodInvalidCause)));
+  EXPECT_EQ(call(cert("INV1", true, "")), std::make_pair(401, std::string(kMethodInvalidCause)));
+  EXPECT_EQ(call(cert("INV1", true, fingerprint(ca_a))).first, 200);
+  // authenticationInfo that is not a certificate binds nothing: PKI is refused.
+  cache.put("INV2", parse_service_security(
+                        {{"securityInfo", json::array({security_info("PKI", "API1", "not a certificate")})}},
+                        "AEF1", "127.0.0.1", 9443, {weather, hello}));
+  EXPECT_EQ(call(cert("INV2", true, fingerprint(ca_a))),
+            std::make_pair(401, std::string(kMethodInvalidCause)));
+}
+
+TEST_F(Fixture, FetchedInvokerCasAreTrustedOnce) {
+  auto ca_a = crypto::CertificateAuthority::create("CCF-A CA", 1);
+  ccf.trusted["INV1"] =
+      reply(200, {{"securityInfo", json::array({security_info("PKI", "API1", ca_a.cert_pem())})}});
+  ccf.trusted["INV2"] = ccf.trusted["INV1"];  // another invoker of the same CCF
+  trust_fails = true;
+  EXPECT_EQ(run_sync(gw->fetch_security("INV1")), 200);  // a listener that refuses the CA: logged only
+  EXPECT_TRUE(trusted_cas.empty());
+  trust_fails = false;
+  EXPECT_EQ(run_sync(gw->fetch_security("INV1")), 200);  // tried again
+  EXPECT_EQ(run_sync(gw->fetch_security("INV2")), 200);
+  ASSERT_EQ(trusted_cas.size(), 1u);
+  EXPECT_EQ(trusted_cas[0], ca_a.cert_pem());
+  // PSK and OAuth entries carry no CA.
+  ccf.trusted["INV3"] = reply(200, {{"securityInfo", json::array({security_info("OAUTH", "API1")})}});
+  EXPECT_EQ(run_sync(gw->fetch_security("INV3")), 200);
+  EXPECT_EQ(trusted_cas.size(), 1u);
+}
+
+TEST_F(Fixture, RemoteInvokerFetchNamesItsOnboardedCcfAndKeepsIt) {
+  ccf.trusted["INV1"] = reply(200, {{"securityInfo", json::array({security_info("OAUTH", "API1")})}});
+  EXPECT_EQ(run_sync(gw->fetch_security("INV1", std::string("ccf-a"))), 200);
+  EXPECT_EQ(cache.get("INV1")->onboarded_ccf_id, "ccf-a");
+  EXPECT_EQ(run_sync(gw->fetch_security("INV1")), 200);  // a later refetch without it
+  EXPECT_EQ(ccf.trusted_onboarded_ccf_ids, (std::vector<std::string>{"ccf-a", "ccf-a"}));
+  // A refusal for another onboarded CCF does not drop the context fetched for the right one.
+  ccf.trusted["INV1"] = reply(404);
+  EXPECT_EQ(run_sync(gw->fetch_security("INV1", std::string("ccf-x"))), 404);
+  EXPECT_TRUE(cache.get("INV1"));
+  EXPECT_EQ(run_sync(gw->fetch_security("INV1")), 404);
+  EXPECT_FALSE(cache.get("INV1"));
+  // A local invoker: no onboardedCcfId.
+  EXPECT_EQ(run_sync(gw->fetch_security("INV2")), 404);
+  EXPECT_EQ(ccf.trusted_onboarded_ccf_ids.back(), "");
 }
 
 TEST_F(Fixture, CertificateOfAnInvokerThatNegotiatedAnotherMethodIsRefused) {

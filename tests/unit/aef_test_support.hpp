@@ -34,9 +34,11 @@ class FakeCcf final : public CcfClient {
   std::function<CcfReply(const nlohmann::json&)> on_logs = [](const nlohmann::json&) { return reply(201); };
   std::vector<nlohmann::json> posted_logs;
   int trusted_calls = 0, acl_calls = 0, jwks_calls = 0;
+  std::vector<std::string> trusted_onboarded_ccf_ids;  // the onboardedCcfId of each trusted_invoker call
 
-  boost::asio::awaitable<CcfReply> trusted_invoker(std::string id) override {
+  boost::asio::awaitable<CcfReply> trusted_invoker(std::string id, std::string onboarded_ccf_id) override {
     ++trusted_calls;
+    trusted_onboarded_ccf_ids.push_back(onboarded_ccf_id);
     auto it = trusted.find(id);
     co_return it == trusted.end() ? reply(404) : it->second;
   }

@@ -3,6 +3,8 @@
 #include "capif/model/common_data.hpp"
 #include "capif/problem.hpp"
 
+#include <regex>
+
 namespace capif::aef::api {
 using nlohmann::json;
 
@@ -35,6 +37,17 @@ std::string features(const json& j, const std::string& pointer) {
 
 }  // namespace
 
+std::optional<std::string> onboarded_ccf_id(const json& body) {
+  static const std::regex id_re("[A-Za-z0-9._-]{1,64}");
+  auto it = body.find("onboardedCcfId");
+  if (it == body.end()) return std::nullopt;
+  // It becomes a query parameter of our call to the CCF: only the CCF id alphabet is let through.
+  if (!it->is_string() || !std::regex_match(it->get<std::string>(), id_re))
+    throw ApiError::bad_request("invalid onboardedCcfId",
+                                {{"/onboardedCcfId", "must be a CCF id matching [A-Za-z0-9._-]{1,64}"}});
+  return it->get<std::string>();
+}
+
 void add_aef_security_routes(http::Router& r, Gateway& gw, std::string ccf_id) {
   const http::RouteOptions open{http::ClientAuth::optional, {}};
 
@@ -44,12 +57,13 @@ void add_aef_security_routes(http::Router& r, Gateway& gw, std::string ccf_id) {
         auto body = json_body(ctx.request);
         auto invoker = required_string(body, "apiInvokerId", "/apiInvokerId");
         auto feats = features(body, "/supportedFeatures");
+        auto onboarded = onboarded_ccf_id(body);  // extension: the invoker onboarded at another CCF
         // A caller with a CCF certificate may only ask for itself.
         if (ctx.tls.client_cert_verified && ctx.tls.client_cn != invoker)
           throw ApiError::forbidden("apiInvokerId is not the invoker of the client certificate");
         if (!ctx.tls.psk_identity.empty() && ctx.tls.psk_identity != invoker)
           throw ApiError::forbidden("apiInvokerId is not the PSK identity of this session");
-        int status = co_await gw.fetch_security(invoker);
+        int status = co_await gw.fetch_security(invoker, onboarded);
         if (status == 0)
           throw ApiError(503, "Service Unavailable", "the CCF cannot be reached; try again later",
                          "CCF_UNAVAILABLE");

@@ -3,8 +3,17 @@
 #include "aef/gateway/gateway.hpp"
 #include "capif/http/router.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+
 namespace capif::aef::api {
 
 void add_aef_security_routes(http::Router& r, Gateway& gateway, std::string ccf_id);
+
+// The extension onboardedCcfId of a CheckAuthenticationReq (the invoker's CCF when it is not ours):
+// nullopt when absent; 400 ApiError naming /onboardedCcfId unless a string of [A-Za-z0-9._-]{1,64}.
+std::optional<std::string> onboarded_ccf_id(const nlohmann::json& check_authentication_req);
 
 }  // namespace capif::aef::api

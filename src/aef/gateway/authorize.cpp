@@ -45,7 +45,8 @@ ApiError method_invalid(const std::string& detail) {
 }
 
 void require_negotiated(Presented::Kind kind, const std::optional<InvokerSecurity>& security,
-                        const PublishedApi& api, const std::optional<std::string>& session_psk) {
+                        const PublishedApi& api, const std::optional<std::string>& session_psk,
+                        const std::string& client_anchor_fingerprint) {
   const std::string method = method_name(kind);
   if (!security)
     throw method_invalid("no " + method +
@@ -59,6 +60,9 @@ void require_negotiated(Presented::Kind kind, const std::optional<InvokerSecurit
                          ", not " + method);
   if (kind == Presented::psk && (!session_psk || e->psk != *session_psk))
     throw method_invalid("this TLS-PSK session's key is not the AEFPSK negotiated for API " + api.apiName);
+  if (kind == Presented::pki && (e->ca_fingerprint.empty() || e->ca_fingerprint != client_anchor_fingerprint))
+    throw method_invalid(
+        "the client certificate is not issued by the CA that the CCF names for this invoker");
 }
 
 void require_oauth_allowed(const std::optional<InvokerSecurity>& security, const PublishedApi& api) {

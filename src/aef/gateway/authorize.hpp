@@ -25,9 +25,12 @@ Presented identify(const http::TlsInfo& tls, const std::string* authorization);
 ApiError method_invalid(const std::string& detail);
 
 // PSK and PKI: the invoker must have negotiated this method for this API at this AEF (security = what the
-// CCF said, nullopt when it said nothing). PSK: the entry's key must be the one the session used.
+// CCF said, nullopt when it said nothing). PSK: the entry's key must be the one the session used. PKI: the
+// trust anchor that verified the client certificate (TlsInfo::client_anchor_fingerprint) must be the
+// entry's CA, so a certificate with the same CN from another CA the listener trusts is refused.
 void require_negotiated(Presented::Kind kind, const std::optional<InvokerSecurity>& security,
-                        const PublishedApi& api, const std::optional<std::string>& session_psk);
+                        const PublishedApi& api, const std::optional<std::string>& session_psk,
+                        const std::string& client_anchor_fingerprint);
 
 // OAuth: refused only when the CCF told us the invoker negotiated another method for this API.
 void require_oauth_allowed(const std::optional<InvokerSecurity>& security, const PublishedApi& api);

@@ -42,11 +42,20 @@ Gateway::Gateway(GatewayOptions options, CcfClient& ccf, SecurityCache& cache, A
       upstream_(upstream),
       clock_(clock ? std::move(clock) : Clock(system_now_ms)) {}
 
-boost::asio::awaitable<int> Gateway::fetch_security(const std::string& invoker) {
-  auto r = co_await ccf_.trusted_invoker(invoker);
+boost::asio::awaitable<int> Gateway::fetch_security(const std::string& invoker,
+                                                    std::optional<std::string> onboarded_ccf_id) {
+  std::string ccf_id;
+  if (onboarded_ccf_id)
+    ccf_id = *onboarded_ccf_id;
+  else if (auto known = cache_.get(invoker))
+    ccf_id = known->onboarded_ccf_id;  // a remote invoker stays remote for refetches
+  auto r = co_await ccf_.trusted_invoker(invoker, ccf_id);
   if (r.ok()) {
     try {
-      cache_.put(invoker, parse_service_security(r.body, opt_.aef_id, opt_.address, opt_.port, opt_.apis));
+      auto sec = parse_service_security(r.body, opt_.aef_id, opt_.address, opt_.port, opt_.apis);
+      sec.onboarded_ccf_id = ccf_id;
+      trust_client_cas(sec);
+      cache_.put(invoker, std::move(sec));
       co_return 200;
     } catch (const std::exception& e) {
       spdlog::error("the CCF's security information for {} is malformed: {}", invoker, e.what());
@@ -57,8 +66,26 @@ boost::asio::awaitable<int> Gateway::fetch_security(const std::string& invoker) 
     spdlog::warn("cannot fetch the security information of {}: {}", invoker, r.error);
     co_return 0;
   }
-  if (r.status == 403 || r.status == 404) cache_.erase(invoker);
+  // Only an answer about the context we hold drops it: check-authentication is open to anyone, and a
+  // refusal for another onboarded CCF says nothing about the context fetched for the right one.
+  if (r.status == 403 || r.status == 404)
+    if (auto known = cache_.get(invoker); !known || known->onboarded_ccf_id == ccf_id) cache_.erase(invoker);
   co_return r.status;
+}
+
+void Gateway::trust_client_cas(const InvokerSecurity& sec) {
+  if (!opt_.trust_client_ca) return;
+  std::lock_guard lock(anchors_mutex_);
+  for (const auto& e : sec.entries) {
+    if (e.ca_fingerprint.empty() || !trusted_anchors_.insert(e.ca_fingerprint).second) continue;
+    try {
+      opt_.trust_client_ca(e.ca_pem);
+      spdlog::info("client certificates issued by CA {} are accepted from now on", e.ca_fingerprint);
+    } catch (const std::exception& ex) {
+      trusted_anchors_.erase(e.ca_fingerprint);  // try again with the next fetch
+      spdlog::error("cannot trust the invoker CA {}: {}", e.ca_fingerprint, ex.what());
+    }
+  }
 }
 
 boost::asio::awaitable<bool> Gateway::refresh_jwks() {
@@ -99,7 +126,7 @@ boost::asio::awaitable<std::string> Gateway::authenticate(const http::Request& r
     case Presented::untrusted_cert:
       throw ApiError::unauthorized("the client certificate is not issued by the CCF or is not valid now");
     case Presented::psk:
-      require_negotiated(p.kind, cache_.get(p.invoker), api, cache_.psk(p.invoker));
+      require_negotiated(p.kind, cache_.get(p.invoker), api, cache_.psk(p.invoker), "");
       co_return p.invoker;
     case Presented::pki: {
       auto sec = cache_.get(p.invoker);
@@ -107,7 +134,7 @@ boost::asio::awaitable<std::string> Gateway::authenticate(const http::Request& r
         co_await fetch_security(p.invoker);
         sec = cache_.get(p.invoker);
       }
-      require_negotiated(p.kind, sec, api, std::nullopt);
+      require_negotiated(p.kind, sec, api, std::nullopt, tls.client_anchor_fingerprint);
       co_return p.invoker;
     }
     case Presented::oauth:

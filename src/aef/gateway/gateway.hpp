@@ -15,6 +15,8 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 
 namespace capif::aef {
@@ -27,6 +29,9 @@ struct GatewayOptions {
   std::int64_t acl_refresh_ms = 60000;
   std::int64_t jwks_refresh_min_ms = 60000;
   std::vector<PublishedApi> apis;
+  // Makes the listener trust one more CA for client certificates (http::Server::add_client_trust_anchor):
+  // called once per CA named by a fetched PKI entry, e.g. the CA of a remote invoker's CCF. May throw.
+  std::function<void(const std::string& ca_pem)> trust_client_ca;
 };
 
 class Gateway {
@@ -40,8 +45,10 @@ class Gateway {
                                                 const PublishedApi& api, std::string rest_target);
 
   // Fetches the invoker's security information from the CCF and caches it. Returns the CCF's status
-  // (200, 403, 404 ...) or 0 when the CCF could not be reached.
-  boost::asio::awaitable<int> fetch_security(const std::string& invoker);
+  // (200, 403, 404 ...) or 0 when the CCF could not be reached. onboarded_ccf_id: the invoker's CCF when it
+  // is not ours (check-authentication onboardedCcfId); nullopt = the one kept with the cached entry, if any.
+  boost::asio::awaitable<int> fetch_security(const std::string& invoker,
+                                             std::optional<std::string> onboarded_ccf_id = std::nullopt);
   boost::asio::awaitable<bool> refresh_jwks();  // true when at least one key is known afterwards
 
   // revoke-authorization: drops cached keys/policies of the invoker for these APIs (all when empty).
@@ -55,6 +62,7 @@ class Gateway {
   std::string accept_token(const Presented& p, const TokenCheck& t, const PublishedApi& api);
   boost::asio::awaitable<std::string> authenticate(const http::Request& req, const http::TlsInfo& tls,
                                                    const PublishedApi& api, std::string& method);
+  void trust_client_cas(const InvokerSecurity& sec);
   boost::asio::awaitable<void> enforce_acl(const PublishedApi& api, const std::string& invoker);
   void log_call(const http::Request& req, const PublishedApi& api, const std::string& invoker,
                 const std::string& rest, int status, std::int64_t start_ms);
@@ -70,6 +78,8 @@ class Gateway {
   JwksKeys jwks_;
   VerifiedTokens verified_;
   std::int64_t jwks_fetched_ms_ = -1;
+  std::mutex anchors_mutex_;
+  std::set<std::string> trusted_anchors_;  // fingerprints of the CAs handed to trust_client_ca
 };
 
 std::string rfc3339_utc(std::int64_t unix_ms);

@@ -1,6 +1,7 @@
 #include "aef/gateway/security_cache.hpp"
 
 #include "capif/crypto/encoding.hpp"
+#include "capif/crypto/pki.hpp"
 
 #include <stdexcept>
 
@@ -47,7 +48,14 @@ InvokerSecurity parse_service_security(const json& body, const std::string& aef_
     e.method = str(si, "selSecurityMethod");
     const std::string auth = str(si, "authenticationInfo");
     if (e.method == "PSK" && !auth.empty()) e.psk = crypto::base64_decode(auth);
-    if (e.method == "PKI") e.ca_pem = auth;
+    if (e.method == "PKI" && !auth.empty()) {
+      e.ca_pem = auth;
+      try {
+        e.ca_fingerprint = crypto::inspect_cert(auth).fingerprint_sha256;
+      } catch (const std::exception&) {
+        // Not a certificate: no client can be bound to it, so PKI stays refused for this entry.
+      }
+    }
     if (auto id = str(si, "apiId"); !id.empty()) e.api_ids.insert(id);
     if (auto info = str(si, "authorizationInfo"); !info.empty()) {
       auto j = json::parse(info, nullptr, false);

@@ -22,6 +22,9 @@ struct SecurityEntry {
   std::string method;  // selSecurityMethod: PSK, PKI, OAUTH ("" = nothing selected)
   std::string psk;     // raw AEFPSK (PSK)
   std::string ca_pem;  // CA certificate validating the invoker (PKI)
+  // sha256 (DER, lower-case hex) of ca_pem: a PKI client must have been verified by exactly this anchor,
+  // not merely by one the listener trusts (it trusts the CAs of several CCFs). "" = unusable for PKI.
+  std::string ca_fingerprint;
   std::set<std::string> api_ids, api_names;
   bool covers(const PublishedApi& api) const {
     return api_ids.contains(api.apiId) || api_names.contains(api.apiName);
@@ -30,6 +33,9 @@ struct SecurityEntry {
 
 struct InvokerSecurity {
   std::vector<SecurityEntry> entries;
+  // The CCF the invoker onboarded at when it is not ours (check-authentication onboardedCcfId): every
+  // later fetch of this invoker's information asks our CCF for that remote context again.
+  std::string onboarded_ccf_id;
   const SecurityEntry* entry_for(const PublishedApi& api) const;
   // The key a TLS-PSK handshake with identity = this invoker uses: the first PSK entry's (see security.md).
   std::optional<std::string> psk() const;
@@ -37,7 +43,8 @@ struct InvokerSecurity {
 
 // Keeps the entries of a ServiceSecurity body that concern this AEF (aefId = ours, or interfaceDetails =
 // one of our interfaces) and maps them to our APIs (authorizationInfo apiIds/apiNames, apiId, apiPrefix).
-// Throws std::runtime_error on a malformed body.
+// A PKI entry whose authenticationInfo is not a PEM certificate is kept without ca_fingerprint (PKI is then
+// refused for it). Throws std::runtime_error on a malformed body.
 InvokerSecurity parse_service_security(const nlohmann::json& body, const std::string& aef_id,
                                        const std::string& address, int port,
                                        const std::vector<PublishedApi>& apis);

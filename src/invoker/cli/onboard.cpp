@@ -1,5 +1,6 @@
 // capif-invoker onboard --ccf URL --ca FILE (--credential JWT | --credential-file FILE) --state DIR
-//                       [--notification-destination URL]
+//                       [--notification-destination URL] [--ccf-id ID]
+// --ccf-id: the id of the CCF (saved as ccf_id); by default the iss of the onboarding credential.
 #include "capif/crypto/files.hpp"
 #include "invoker/cli/args.hpp"
 #include "invoker/client/operations.hpp"
@@ -29,8 +30,8 @@ std::string read_credential(const std::optional<std::string>& inline_jwt,
 }
 
 int cmd_onboard(const std::vector<std::string>& argv) {
-  Args args(argv,
-            {"--ccf", "--ca", "--credential", "--credential-file", "--state", "--notification-destination"});
+  Args args(argv, {"--ccf", "--ca", "--credential", "--credential-file", "--state",
+                   "--notification-destination", "--ccf-id"});
   CcfSettings ccf;
   ccf.api_root = args.required("--ccf");
   while (!ccf.api_root.empty() && ccf.api_root.back() == '/') ccf.api_root.pop_back();
@@ -44,6 +45,9 @@ int cmd_onboard(const std::vector<std::string>& argv) {
   }
   ccf.notification_destination =
       args.get("--notification-destination").value_or(kDefaultNotificationDestination);
+  ccf.ccf_id = args.get("--ccf-id").value_or("");
+  if (args.get("--ccf-id") && !valid_ccf_id(ccf.ccf_id))
+    throw usage_error("--ccf-id must match [A-Za-z0-9._-]{1,64}");
   const auto credential = read_credential(args.get("--credential"), args.get("--credential-file"));
   StateDir state(args.required("--state"));
   if (state.onboarded())

@@ -44,19 +44,20 @@ bool security_method_invalid(int status, std::string_view body) {
 }
 
 http::ClientConfig aef_client_config(const CcfSettings& ccf, const InvokerIdentity& id,
-                                     const std::string& aef_id, const std::string& method,
-                                     const std::string& psk_key) {
+                                     const AefTarget& target, const std::string& method) {
   http::ClientConfig c;
-  c.ca_pem = ccf.ca_pem;
+  // A remote AEF's certificate is issued by its designated CCF's CA, not by ours.
+  c.ca_pem = target.designated_ccf_id.empty() ? ccf.ca_pem : target.trust_anchor_pem;
   if (method == "PSK") {
     // A TLS-PSK handshake has no server certificate: the AEF proves itself by knowing the AEFPSK.
     c.psk_identity = id.invoker_id;
-    c.psk_key = psk_key;
+    c.psk_key = target.psk_key;
     c.verify_host = false;
   } else {
-    c.expected_server_cn = aef_id;
+    c.expected_server_cn = target.aef_id;
     c.verify_host = false;  // the CN (= aefId), not the host name, identifies an AEF
     if (method == "PKI") {
+      // Also toward a remote AEF: our certificate from our CCF; the AEF learns our CCF's CA from its own.
       c.client_cert_pem = id.cert_pem;
       c.client_key_pem = id.key_pem;
     }
@@ -64,15 +65,27 @@ http::ClientConfig aef_client_config(const CcfSettings& ccf, const InvokerIdenti
   return c;
 }
 
+json check_authentication_body(const CcfSettings& ccf, const InvokerIdentity& id, const AefTarget& target) {
+  json body{{"apiInvokerId", id.invoker_id}, {"supportedFeatures", "0"}};
+  if (!target.designated_ccf_id.empty()) {
+    if (ccf.ccf_id.empty())
+      throw local_error("AEF " + target.aef_id + " is registered at CCF " + target.designated_ccf_id +
+                        " and needs the id of the CCF we onboarded at, which is unknown (onboard with "
+                        "--ccf-id, or set ccf.ccf_id in the sidecar configuration)");
+    body["onboardedCcfId"] = ccf.ccf_id;  // extension (interconnection)
+  }
+  return body;
+}
+
 http::ClientResponse check_authentication(const CcfSettings& ccf, const InvokerIdentity& id,
                                           const AefTarget& target) {
-  http::BlockingClient client(
-      aef_client_config(ccf, id, target.aef_id, target.method == "PKI" ? "PKI" : "", {}));
+  auto body = check_authentication_body(ccf, id, target);
+  http::BlockingClient client(aef_client_config(ccf, id, target, target.method == "PKI" ? "PKI" : ""));
   http::ClientRequest req;
   req.method = "POST";
   req.url = aef_origin(target.profile) + "/aef-security/v1/check-authentication";
   req.content_type = "application/json";
-  req.body = json{{"apiInvokerId", id.invoker_id}, {"supportedFeatures", "0"}}.dump();
+  req.body = body.dump();
   auto r = client.request(std::move(req));
   if (!r.ok())
     throw InvokerError(ErrorKind::transport,
@@ -83,12 +96,12 @@ http::ClientResponse check_authentication(const CcfSettings& ccf, const InvokerI
 std::shared_ptr<http::HttpsClient> AefConnector::client_for(boost::asio::any_io_executor ex,
                                                             const AefTarget& t) {
   const std::string method = t.method == "OAUTH" ? "" : t.method;
-  const std::string key =
-      t.aef_id + "|" + method + "|" + (t.psk_key.empty() ? "" : crypto::sha256_hex(t.psk_key));
+  const std::string key = t.aef_id + "|" + method + "|" +
+                          (t.psk_key.empty() ? "" : crypto::sha256_hex(t.psk_key)) + "|" +
+                          (t.trust_anchor_pem.empty() ? "" : crypto::sha256_hex(t.trust_anchor_pem));
   std::lock_guard lock(mu_);
   auto& c = clients_[key];
-  if (!c)
-    c = std::make_shared<http::HttpsClient>(ex, aef_client_config(ccf_, id_, t.aef_id, method, t.psk_key));
+  if (!c) c = std::make_shared<http::HttpsClient>(ex, aef_client_config(ccf_, id_, t, method));
   return c;
 }
 

@@ -7,6 +7,7 @@
 #include "invoker/state/state_dir.hpp"
 
 #include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <memory>
@@ -33,16 +34,26 @@ struct AefTarget {
   model::AefProfile profile;
   std::string psk_key;  // raw AEFPSK (PSK)
   std::string token;    // access token (OAUTH)
+  // Interconnection: an AEF registered at another CCF ("" = local) and that CCF's CA (PEM), which
+  // issued the AEF's server certificate.
+  std::string designated_ccf_id;
+  std::string trust_anchor_pem;
 };
 
-// Client settings toward one AEF: trust the CCF CA and require CN = aefId (not the host name); PKI adds
-// the invoker certificate; PSK uses identity = apiInvokerId and key = AEFPSK. method "" = server-only TLS.
+// Client settings toward one AEF: trust the CCF CA (for a remote AEF: its designated CCF's CA instead)
+// and require CN = aefId (not the host name); PKI adds the invoker certificate; PSK uses identity =
+// apiInvokerId and key = target.psk_key. method "" = server-only TLS.
 http::ClientConfig aef_client_config(const CcfSettings& ccf, const InvokerIdentity& id,
-                                     const std::string& aef_id, const std::string& method,
-                                     const std::string& psk_key);
+                                     const AefTarget& target, const std::string& method);
 
-// POST {aef}/aef-security/v1/check-authentication {apiInvokerId} (blocking): over mutual TLS for PKI,
-// over server-authenticated TLS otherwise. Throws InvokerError(transport) when no answer arrived.
+// The CheckAuthenticationReq body: {apiInvokerId, supportedFeatures}, plus, for a remote AEF, the
+// extension onboardedCcfId (our CCF's id, so the AEF's CCF knows where to fetch our security information).
+// Throws InvokerError(local) for a remote AEF when our CCF's id is unknown.
+nlohmann::json check_authentication_body(const CcfSettings& ccf, const InvokerIdentity& id,
+                                         const AefTarget& target);
+
+// POST {aef}/aef-security/v1/check-authentication (blocking): over mutual TLS for PKI, over
+// server-authenticated TLS otherwise. Throws InvokerError(transport) when no answer arrived.
 http::ClientResponse check_authentication(const CcfSettings& ccf, const InvokerIdentity& id,
                                           const AefTarget& target);
 
@@ -60,7 +71,8 @@ class AefConnector {
   CcfSettings ccf_;
   InvokerIdentity id_;
   std::mutex mu_;
-  std::map<std::string, std::shared_ptr<http::HttpsClient>> clients_;  // "aefId|method|sha256(psk)"
+  // "aefId|method|sha256(psk)|sha256(trust anchor)"
+  std::map<std::string, std::shared_ptr<http::HttpsClient>> clients_;
 };
 
 }  // namespace capif::invoker

@@ -1,5 +1,6 @@
 #include "invoker/client/operations.hpp"
 
+#include "capif/crypto/encoding.hpp"
 #include "capif/crypto/kdf.hpp"
 #include "capif/crypto/pki.hpp"
 #include "capif/model/discover_service_api.hpp"
@@ -8,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <regex>
 #include <set>
 
 namespace capif::invoker {
@@ -18,10 +20,33 @@ std::int64_t unix_now() {
       .count();
 }
 
+std::string credential_issuer(const std::string& jwt) {
+  const auto first = jwt.find('.');
+  const auto second = first == std::string::npos ? first : jwt.find('.', first + 1);
+  if (second == std::string::npos) return "";
+  try {
+    auto claims = json::parse(crypto::base64url_decode(jwt.substr(first + 1, second - first - 1)));
+    auto iss = claims.find("iss");
+    return claims.is_object() && iss != claims.end() && iss->is_string() ? iss->get<std::string>() : "";
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
+bool valid_ccf_id(const std::string& id) {
+  static const std::regex re("[A-Za-z0-9._-]{1,64}");
+  return std::regex_match(id, re);
+}
+
+std::string designated_ccf(const model::ServiceAPIDescription& api, const std::string& own_ccf_id) {
+  if (!api.ccfId || api.ccfId->empty() || *api.ccfId == own_ccf_id) return "";
+  return *api.ccfId;
+}
+
 json onboard(StateDir& state, CcfApi& ccf, const std::string& credential) {
   if (state.onboarded())
     throw local_error("already onboarded as " + state.require_identity().invoker_id + " (offboard first)");
-  const auto settings = state.require_ccf();
+  auto settings = state.require_ccf();
   const std::string key = crypto::generate_ec_key_pem();
   json body{{"notificationDestination", settings.notification_destination},
             {"onboardingInformation", {{"apiInvokerPublicKey", crypto::make_csr_pem(key, "capif-invoker")}}},
@@ -40,8 +65,14 @@ json onboard(StateDir& state, CcfApi& ccf, const std::string& credential) {
                        a.status, a.body);
   }
   state.save_identity(id, a.body);
+  if (settings.ccf_id.empty()) {
+    // The CCF that accepted the credential is the one that minted it (it refuses another CCF's).
+    settings.ccf_id = credential_issuer(credential);
+    state.save_ccf(settings);
+  }
   auto cert = crypto::inspect_cert(id.cert_pem);
   return {{"apiInvokerId", id.invoker_id},
+          {"ccfId", settings.ccf_id},
           {"certificate",
            {{"subject_cn", cert.subject_cn}, {"issuer_cn", cert.issuer_cn}, {"not_after", cert.not_after}}},
           {"state_dir", state.path().string()}};
@@ -89,9 +120,36 @@ json service_security_body(const std::vector<SecurityEntry>& entries, const std:
   for (const auto& e : entries) {
     json j{{"aefId", e.aef_id}, {"prefSecurityMethods", e.pref_methods}};
     if (!e.api_id.empty()) j["apiId"] = e.api_id;
+    // Extension (interconnection): the AEF is registered at that CCF, not at the one we ask.
+    if (!e.designated_ccf_id.empty()) j["designatedCcfId"] = e.designated_ccf_id;
     info.push_back(j);
   }
   return {{"securityInfo", info}, {"notificationDestination", notification}, {"supportedFeatures", "0"}};
+}
+
+void apply_negotiation_answer(std::vector<SecurityEntry>& entries, const json& info) {
+  auto str = [](const json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  // Answers come in request order; an entry is also matched by aefId/apiId in case the CCF reorders.
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    auto& e = entries[i];
+    const json* match = nullptr;
+    if (i < info.size() && info[i].is_object() &&
+        (!info[i].contains("aefId") || str(info[i], "aefId") == e.aef_id))
+      match = &info[i];
+    for (const auto& r : info)
+      if (!match && r.is_object() && str(r, "aefId") == e.aef_id && str(r, "apiId") == e.api_id) match = &r;
+    e.selected = match ? str(*match, "selSecurityMethod") : "";
+    // The CCF's word on where the AEF is registered wins over what we asked for. A remote entry without
+    // an anchor stays unusable (resolve_target says so) rather than falling back to our CCF's CA, which
+    // did not issue that AEF's certificate.
+    if (match && !str(*match, "designatedCcfId").empty())
+      e.designated_ccf_id = str(*match, "designatedCcfId");
+    e.designated_ccf_trust_anchor =
+        match && !e.designated_ccf_id.empty() ? str(*match, "designatedCcfTrustAnchor") : "";
+  }
 }
 
 namespace {
@@ -107,6 +165,12 @@ const model::AefProfile* discovered_profile(const std::vector<model::ServiceAPID
 json send_negotiation(StateDir& state, CcfApi& ccf, Negotiation n) {
   const auto id = state.require_identity();
   const auto settings = state.require_ccf();
+  // The designated CCF comes from the latest discovery (an API may have moved); an entry whose API is
+  // no longer discovered keeps the one it had.
+  for (const auto& a : state.load_discovered())
+    for (auto& e : n.entries)
+      if (find_profile(a, e.aef_id) && (e.api_id.empty() || a.apiId.value_or("") == e.api_id))
+        e.designated_ccf_id = designated_ccf(a, settings.ccf_id);
   const auto body = service_security_body(n.entries, settings.notification_destination);
   auto a = ccf.negotiate(id.invoker_id, body, n.created);
   if (!n.created && (a.status == 403 || a.status == 409)) {
@@ -116,16 +180,7 @@ json send_negotiation(StateDir& state, CcfApi& ccf, Negotiation n) {
   if (a.status != 201 && a.status != 200) throw_remote("security method negotiation", a);
   if (!a.body.is_object() || !a.body.contains("securityInfo") || !a.body["securityInfo"].is_array())
     throw InvokerError(ErrorKind::remote, "negotiation answer lacks securityInfo", a.status, a.body);
-  const auto& info = a.body["securityInfo"];
-  // Answers come in request order; an entry is also matched by aefId/apiId in case the CCF reorders.
-  for (std::size_t i = 0; i < n.entries.size(); ++i) {
-    auto& e = n.entries[i];
-    const json* match = nullptr;
-    if (i < info.size() && info[i].value("aefId", e.aef_id) == e.aef_id) match = &info[i];
-    for (const auto& r : info)
-      if (!match && r.value("aefId", "") == e.aef_id && r.value("apiId", "") == e.api_id) match = &r;
-    e.selected = match ? match->value("selSecurityMethod", "") : "";
-  }
+  apply_negotiation_answer(n.entries, a.body["securityInfo"]);
   n.created = true;
   state.save_negotiation(n);
 
@@ -227,12 +282,18 @@ std::optional<Token> usable_token(const std::vector<Token>& tokens, const std::s
   return best;
 }
 
+const SecurityEntry* negotiated_entry(const Negotiation& n, const std::string& aef_id,
+                                      const std::string& api_id) {
+  for (const auto& e : n.entries)
+    if (e.aef_id == aef_id && !api_id.empty() && e.api_id == api_id) return &e;
+  for (const auto& e : n.entries)
+    if (e.aef_id == aef_id && e.api_id.empty()) return &e;
+  return nullptr;
+}
+
 std::string selected_method(const Negotiation& n, const std::string& aef_id, const std::string& api_id) {
-  for (const auto& e : n.entries)
-    if (e.aef_id == aef_id && !api_id.empty() && e.api_id == api_id) return e.selected;
-  for (const auto& e : n.entries)
-    if (e.aef_id == aef_id && e.api_id.empty()) return e.selected;
-  return "";
+  const auto* e = negotiated_entry(n, aef_id, api_id);
+  return e ? e->selected : "";
 }
 
 AefTarget resolve_target(const StateDir& state, const std::string& api_name, const std::string& aef_id) {
@@ -252,10 +313,17 @@ AefTarget resolve_target(const StateDir& state, const std::string& api_name, con
   if (t.aef_id.empty())
     throw local_error("API " + api_name + (aef_id.empty() ? "" : " at AEF " + aef_id) +
                       " was not discovered (run capif-invoker discover)");
-  t.method = selected_method(state.load_negotiation(), t.aef_id, t.api_id);
+  const auto negotiation = state.load_negotiation();
+  const auto* entry = negotiated_entry(negotiation, t.aef_id, t.api_id);
+  t.method = entry ? entry->selected : "";
   if (t.method.empty())
     throw local_error("no security method negotiated for " + api_name + " at AEF " + t.aef_id +
                       " (run capif-invoker security)");
+  t.designated_ccf_id = entry->designated_ccf_id;
+  t.trust_anchor_pem = entry->designated_ccf_trust_anchor;
+  if (!t.designated_ccf_id.empty() && t.trust_anchor_pem.empty())
+    throw local_error("AEF " + t.aef_id + " is registered at CCF " + t.designated_ccf_id +
+                      " but the negotiation gave no designatedCcfTrustAnchor to verify it with");
   if (t.method == "PSK") {
     auto keys = state.load_aefpsks();
     auto it = keys.find(t.aef_id);

@@ -50,6 +50,10 @@ SidecarConfig sidecar_config_from_string(const std::string& yaml, const std::fil
     c.ccf.credential_file = m.path("credential_file", {}, true);
     c.ccf.notification_destination = m.string("notification_destination", c.ccf.notification_destination);
     c.ccf.tls12 = m.boolean("tls12", false);
+    c.ccf.ccf_id = m.string("ccf_id", "");
+    static const std::regex id_re("[A-Za-z0-9._-]{1,64}");
+    if (m.has_scalar("ccf_id") && !std::regex_match(c.ccf.ccf_id, id_re))
+      m.error("ccf_id", "must match [A-Za-z0-9._-]{1,64}");
   }
   c.state_dir = root.required_path("state_dir");
   {

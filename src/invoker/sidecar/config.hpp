@@ -21,6 +21,7 @@ struct SidecarConfig {
     std::filesystem::path credential_file;  // needed only while not onboarded
     std::string notification_destination = "https://127.0.0.1/capif-invoker/notifications";
     bool tls12 = false;  // negotiate over TLS 1.2 (the standard AEFPSK derivation)
+    std::string ccf_id;  // overrides the onboarded CCF's id (default: the credential's iss, kept in ccf.json)
   } ccf;
   std::filesystem::path state_dir;
   struct Listen {

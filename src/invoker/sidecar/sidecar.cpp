@@ -30,6 +30,15 @@ void Sidecar::prepare() {
     throw usage_error("ccf.ca_file: " + std::string(e.what()));
   }
   ccf_settings_.notification_destination = config_.ccf.notification_destination;
+  // The onboarded CCF's id survives restarts in ccf.json (learnt at onboarding); the config overrides it.
+  ccf_settings_.ccf_id = config_.ccf.ccf_id;
+  if (ccf_settings_.ccf_id.empty()) {
+    try {
+      if (auto stored = state_->load_ccf()) ccf_settings_.ccf_id = stored->ccf_id;
+    } catch (const std::exception& e) {
+      spdlog::warn("the stored CCF settings are unreadable ({}); they are written anew", e.what());
+    }
+  }
   state_->save_ccf(ccf_settings_);
   std::lock_guard lock(ccf_mu_);
   if (!state_->onboarded()) {
@@ -45,7 +54,8 @@ void Sidecar::prepare() {
       cred.pop_back();
     auto anon = factory_(ccf_settings_, nullptr, {});
     auto r = onboard(*state_, *anon, cred);
-    spdlog::info("onboarded as {}", r.value("apiInvokerId", ""));
+    spdlog::info("onboarded as {} at CCF {}", r.value("apiInvokerId", ""), r.value("ccfId", ""));
+    ccf_settings_.ccf_id = state_->require_ccf().ccf_id;  // onboarding learnt it
   }
   identity_ = state_->require_identity();
   ccf_ = factory_(ccf_settings_, &identity_, {.tls12_for_negotiation = config_.ccf.tls12});

@@ -41,7 +41,10 @@ void StateDir::write_json(const char* name, const json& j, bool secret) const {
 
 void StateDir::save_ccf(const CcfSettings& ccf) {
   write_json("ccf.json",
-             {{"api_root", ccf.api_root}, {"notification_destination", ccf.notification_destination}}, false);
+             {{"api_root", ccf.api_root},
+              {"notification_destination", ccf.notification_destination},
+              {"ccf_id", ccf.ccf_id}},
+             false);
   crypto::write_file_atomic(file("ca.crt"), ccf.ca_pem, false);
 }
 
@@ -51,6 +54,7 @@ std::optional<CcfSettings> StateDir::load_ccf() const {
   CcfSettings s;
   s.api_root = j->value("api_root", "");
   s.notification_destination = j->value("notification_destination", "");
+  s.ccf_id = j->value("ccf_id", "");
   s.ca_pem = crypto::read_file(file("ca.crt"));
   return s;
 }
@@ -132,6 +136,8 @@ void StateDir::save_negotiation(const Negotiation& n) {
     if (!e.api_id.empty()) j["apiId"] = e.api_id;
     if (!e.api_name.empty()) j["apiName"] = e.api_name;
     if (!e.selected.empty()) j["selSecurityMethod"] = e.selected;
+    if (!e.designated_ccf_id.empty()) j["designatedCcfId"] = e.designated_ccf_id;
+    if (!e.designated_ccf_trust_anchor.empty()) j["designatedCcfTrustAnchor"] = e.designated_ccf_trust_anchor;
     entries.push_back(j);
   }
   write_json("security.json", {{"created", n.created}, {"entries", entries}}, false);
@@ -149,6 +155,8 @@ Negotiation StateDir::load_negotiation() const {
     s.api_name = e.value("apiName", "");
     s.pref_methods = e.value("prefSecurityMethods", std::vector<std::string>{});
     s.selected = e.value("selSecurityMethod", "");
+    s.designated_ccf_id = e.value("designatedCcfId", "");
+    s.designated_ccf_trust_anchor = e.value("designatedCcfTrustAnchor", "");
     n.entries.push_back(std::move(s));
   }
   return n;

@@ -2,7 +2,8 @@
 // The invoker's state directory: one file per kind of fact, every write atomic
 // (crypto::write_file_atomic), secrets (private key, onboarding secret, AEFPSKs, tokens) in 0600 files.
 //
-//   ccf.json            {api_root, notification_destination}
+//   ccf.json            {api_root, notification_destination, ccf_id (the onboarded CCF's id; absent in
+//                       state written before interconnection: read as "")}
 //   ca.crt              the CCF's CA certificate (trust anchor for the CCF and every AEF)
 //   invoker.json        {apiInvokerId, enrolment (the onboarding answer without certificate and secret)}
 //   invoker.key  0600   EC P-256 private key (PKCS#8 PEM)
@@ -10,7 +11,8 @@
 //   onboarding_secret 0600   the OAuth client_secret
 //   discovered.json     the discovered ServiceAPIDescriptions, merged by apiId
 //   security.json       the negotiation: {created, entries: [{aefId, apiId, apiName, prefSecurityMethods,
-//                       selSecurityMethod}]}
+//                       selSecurityMethod, designatedCcfId, designatedCcfTrustAnchor}]} (the last two
+//                       only for an AEF behind another CCF)
 //   aefpsk.json  0600   {aefId: {interface, key (base64), tls_version, derived_at}}
 //   tokens.json  0600   [{access_token, scope, expires_at, obtained_at}]
 #include "capif/model/publish_service_api.hpp"
@@ -28,6 +30,9 @@ struct CcfSettings {
   std::string api_root;  // https://host:port (no trailing slash)
   std::string ca_pem;
   std::string notification_destination;
+  // The id of the CCF the invoker onboarded at ("" when unknown): a remote AEF passes it to its own CCF
+  // (check-authentication onboardedCcfId) so that CCF can fetch our security information from ours.
+  std::string ccf_id;
 };
 
 struct InvokerIdentity {
@@ -43,6 +48,10 @@ struct SecurityEntry {
   std::string api_name;  // local bookkeeping (not sent)
   std::vector<std::string> pref_methods;
   std::string selected;  // selSecurityMethod; empty when the CCF selected none
+  // Interconnection: the AEF is registered at another CCF (its discovered API has ccfId). Empty for a
+  // local AEF. The trust anchor is the PEM CA of that CCF, which issued the AEF's server certificate.
+  std::string designated_ccf_id;
+  std::string designated_ccf_trust_anchor;
 };
 
 struct Negotiation {
