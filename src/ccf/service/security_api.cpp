@@ -7,6 +7,7 @@
 #include "ccf/interconnect/peer_client.hpp"
 #include "ccf/interconnect/peers.hpp"
 #include "ccf/interconnect/sharing.hpp"
+#include "capif/http/uri.hpp"
 
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
@@ -142,11 +143,23 @@ boost::asio::awaitable<model::ServiceSecurity> SecurityService::negotiate(
     e.authenticationInfo.reset();
     e.authorizationInfo.reset();
     e.designatedCcfTrustAnchor.reset();
-    auto r = resolve(ctx_.store, e, ptr, errs);
+    std::optional<Resolved> r;
+    std::string designated;
+    if (e.aefId && e.designatedCcfId && !known_here(*e.aefId)) {
+      // Seed 7.2.2: "CCF-A checks if the target AEF is discovered by CCF-B" - an AEF CCF-B did not publish
+      // here is looked up in CCF-B's Discover API (api-invoker-id = our CCF id).
+      r = co_await discover_at_peer(*e.designatedCcfId, e, ptr, errs);
+      designated = *e.designatedCcfId;
+    } else {
+      r = resolve(ctx_.store, e, ptr, errs);
+      if (r) {
+        auto api = ctx_.store.service_api(r->api_ids.front());
+        designated = api ? designated_ccf_of(*api, ctx_.config) : std::string();
+      }
+    }
     if (!r) continue;
     SecurityEntry entry{r->aef_id, r->interface, r->api_ids, std::nullopt, {}};
-    auto api = ctx_.store.service_api(r->api_ids.front());
-    entry.ccf_id = api ? designated_ccf_of(*api, ctx_.config) : std::string();
+    entry.ccf_id = designated;
     if (e.designatedCcfId && *e.designatedCcfId != entry.ccf_id) {
       errs.push_back({ptr + "/designatedCcfId", entry.ccf_id.empty()
                                                     ? "AEF " + r->aef_id + " is served by this CCF"
@@ -223,6 +236,39 @@ boost::asio::awaitable<model::ServiceSecurity> SecurityService::negotiate(
   spdlog::info("API invoker {} negotiated security methods for {} interfaces", invoker_id,
                rec.entries.size());
   co_return rec.security;
+}
+
+bool SecurityService::known_here(const std::string& aef_id) const {
+  bool any = false;
+  ctx_.store.for_each_api(std::nullopt, aef_id, [&](const ServiceApiRecord&) { any = true; });
+  return any;
+}
+
+boost::asio::awaitable<std::optional<Resolved>> SecurityService::discover_at_peer(
+    const std::string& peer_id, const model::SecurityInformation& e, const std::string& ptr,
+    InvalidParams& errs) {
+  const auto* peer = ctx_.config.peer(peer_id);
+  if (!peer || !peer->shares("security") || !peer->shares("discover")) {
+    errs.push_back({ptr + "/designatedCcfId", peer_id + " is not a peer this CCF asks about its AEFs"});
+    co_return std::nullopt;
+  }
+  auto apis = co_await ctx_.peer_client->discover(peer_id, "aef-id=" + http::percent_encode(*e.aefId));
+  Resolved r;
+  r.aef_id = *e.aefId;
+  for (const auto& api : apis) {
+    if (!api.apiId || !api.aefProfiles || (e.apiId && *api.apiId != *e.apiId)) continue;
+    for (const auto& p : *api.aefProfiles) {
+      if (p.aefId != r.aef_id) continue;
+      if (r.api_ids.empty()) r.interface = model::aef_interface_string(p);
+      r.api_ids.push_back(*api.apiId);
+      break;
+    }
+  }
+  if (r.api_ids.empty()) {
+    errs.push_back({ptr + "/aefId", "is not an AEF that " + peer_id + " shares with this CCF"});
+    co_return std::nullopt;
+  }
+  co_return r;
 }
 
 SecurityContextRecord SecurityService::existing(const std::string& invoker_id) const {

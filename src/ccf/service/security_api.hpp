@@ -49,6 +49,8 @@ class TokenError : public std::runtime_error {
   model::AccessTokenErr err_;
 };
 
+struct Resolved;  // security_resolve.hpp
+
 class SecurityService {
  public:
   explicit SecurityService(CcfContext ctx) : ctx_(ctx) {}
@@ -109,6 +111,11 @@ class SecurityService {
   model::AccessTokenRsp issue(const std::string& client_id, const SecurityContextRecord& rec,
                               const std::optional<std::string>& scope, const std::string& onboarded_ccf) const;
   void check_peer(const Principal& peer) const;
+  bool known_here(const std::string& aef_id) const;  // some published API here names this AEF
+  boost::asio::awaitable<std::optional<Resolved>> discover_at_peer(const std::string& peer_id,
+                                                                          const model::SecurityInformation& e,
+                                                                          const std::string& ptr,
+                                                                          InvalidParams& errs);
   CcfContext ctx_;
 };
 

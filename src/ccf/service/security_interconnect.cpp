@@ -3,6 +3,7 @@
 // CCF's answer to that fetch.
 #include "capif/crypto/encoding.hpp"
 #include "ccf/interconnect/peer_client.hpp"
+#include "ccf/interconnect/sharing.hpp"
 #include "ccf/service/security_api.hpp"
 #include "ccf/service/security_resolve.hpp"
 
@@ -21,13 +22,15 @@ void SecurityService::check_peer(const Principal& peer) const {
 model::ServiceSecurity SecurityService::negotiate_for_peer(const Principal& peer, const std::string& invoker_id,
                                                            model::ServiceSecurity in) {
   check_peer(peer);
-  // Only APIs we published to this peer can be negotiated through it; it names them by the ids it gave them.
-  std::map<std::string, std::string> local_of_remote;
+  // Only APIs we share with this peer can be negotiated through it. It names them by the ids it gave our
+  // publications, or by ours when it learnt them from our Discover API.
+  const auto* link = ctx_.config.peer(peer.id);
   std::vector<std::string> shared;
-  for (const auto& pub : ctx_.store.peer_publications(peer.id)) {
-    local_of_remote[pub.remote_api_id] = pub.api_id;
-    shared.push_back(pub.api_id);
-  }
+  ctx_.store.for_each_api(std::nullopt, std::nullopt, [&](const ServiceApiRecord& rec) {
+    if (shareable_to(rec, *link, ctx_.config)) shared.push_back(*rec.api.apiId);
+  });
+  std::map<std::string, std::string> local_of_remote;
+  for (const auto& pub : ctx_.store.peer_publications(peer.id)) local_of_remote[pub.remote_api_id] = pub.api_id;
   SecurityContextRecord rec;
   rec.api_invoker_id = invoker_id;
   rec.onboarded_ccf_id = peer.id;
@@ -43,11 +46,11 @@ model::ServiceSecurity SecurityService::negotiate_for_peer(const Principal& peer
     e.designatedCcfTrustAnchor.reset();
     if (e.apiId) {
       auto it = local_of_remote.find(*e.apiId);
-      if (it == local_of_remote.end()) {
-        errs.push_back({ptr + "/apiId", "is not a service API this CCF published to " + peer.id});
+      if (it != local_of_remote.end()) e.apiId = it->second;
+      if (!contains(shared, *e.apiId)) {
+        errs.push_back({ptr + "/apiId", "is not a service API this CCF shares with " + peer.id});
         continue;
       }
-      e.apiId = it->second;
     }
     auto r = resolve(ctx_.store, e, ptr, errs);
     if (!r) continue;
