@@ -188,17 +188,28 @@ boost::asio::awaitable<void> Gateway::enforce_acl(const PublishedApi& api, const
 
 void Gateway::log_call(const http::Request& req, const PublishedApi& api, const std::string& invoker,
                        const std::string& rest, int status, std::int64_t start_ms) {
-  const std::string path = rest.substr(0, rest.find('?'));
-  nlohmann::json log{{"apiId", api.apiId},
-                     {"apiName", api.apiName},
-                     {"apiVersion", api.version},
-                     {"resourceName", path},
-                     {"uri", api.prefix + path},
-                     {"protocol", "HTTP_1_1"},
-                     {"operation", req.method},
-                     {"result", std::to_string(status)},
-                     {"invocationTime", rfc3339_utc(start_ms)},
-                     {"invocationLatency", std::max<std::int64_t>(0, now_ms() - start_ms)}};
+  // Serialised here, once: the shipper pastes the text into its batch document (see LogRecord).
+  const std::string_view path = std::string_view(rest).substr(0, rest.find('?'));
+  std::string log;
+  log.reserve(256 + 2 * path.size() + api.apiId.size() + api.apiName.size() + api.prefix.size());
+  auto field = [&log](std::string_view name, std::string_view value) {
+    log += log.empty() ? "{\"" : ",\"";
+    log += name;
+    log += "\":";
+    append_json_string(log, value);
+  };
+  field("apiId", api.apiId);
+  field("apiName", api.apiName);
+  field("apiVersion", api.version);
+  field("resourceName", path);
+  field("uri", api.prefix + std::string(path));
+  field("protocol", "HTTP_1_1");
+  field("operation", req.method);
+  field("result", std::to_string(status));
+  field("invocationTime", rfc3339_utc(start_ms));
+  log += ",\"invocationLatency\":";
+  log += std::to_string(std::max<std::int64_t>(0, now_ms() - start_ms));
+  log += '}';
   logs_.push({invoker, std::move(log)});
 }
 
