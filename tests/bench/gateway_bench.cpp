@@ -60,16 +60,17 @@ struct Options {
 };
 
 void usage() {
-  std::cout << "usage: gateway_bench [--connections N] [--delay-connections N] [--upstream-delay-ms N]\n"
-               "                     [--seconds S] [--aef-threads N] [--ccf-threads N] [--json FILE]\n"
-               "  --connections N        keep-alive connections, no-op upstream and token issuance (default 8)\n"
-               "  --delay-connections N  keep-alive connections with the slow upstream (default 16)\n"
-               "  --upstream-delay-ms N  the second scenario's upstream answers after N ms (default 1;\n"
-               "                         0 skips that scenario)\n"
-               "  --seconds S            duration of each measurement, after a 1 s warm-up (default 5)\n"
-               "  --aef-threads N        capif-aef listen.threads (default 2)\n"
-               "  --ccf-threads N        capif-ccf listen.threads (default 2)\n"
-               "  --json FILE            also write the figures as JSON\n";
+  std::cout
+      << "usage: gateway_bench [--connections N] [--delay-connections N] [--upstream-delay-ms N]\n"
+         "                     [--seconds S] [--aef-threads N] [--ccf-threads N] [--json FILE]\n"
+         "  --connections N        keep-alive connections, no-op upstream and token issuance (default 8)\n"
+         "  --delay-connections N  keep-alive connections with the slow upstream (default 16)\n"
+         "  --upstream-delay-ms N  the second scenario's upstream answers after N ms (default 1;\n"
+         "                         0 skips that scenario)\n"
+         "  --seconds S            duration of each measurement, after a 1 s warm-up (default 5)\n"
+         "  --aef-threads N        capif-aef listen.threads (default 2)\n"
+         "  --ccf-threads N        capif-ccf listen.threads (default 2)\n"
+         "  --json FILE            also write the figures as JSON\n";
 }
 
 Options parse_options(int argc, char** argv) {

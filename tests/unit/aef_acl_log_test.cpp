@@ -73,7 +73,7 @@ TEST(AefLogQueue, ShipperGroupsByInvokerAndRetriesWithoutLoss) {
   EXPECT_FALSE(run_sync(s.flush_once()));  // A fails, B fails
   EXPECT_EQ(s.pending(), 4u);
   EXPECT_EQ(s.next_delay(), std::chrono::milliseconds(200));  // backoff
-  q.push({"A", json{{"n", 4}}.dump()});                                  // new calls keep queueing meanwhile
+  q.push({"A", json{{"n", 4}}.dump()});                       // new calls keep queueing meanwhile
   EXPECT_TRUE(run_sync(s.flush_once()));
   EXPECT_EQ(s.delivered(), 4u);
   EXPECT_EQ(s.next_delay(), std::chrono::milliseconds(100));

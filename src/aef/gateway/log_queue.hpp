@@ -10,9 +10,9 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
-#include <string_view>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace capif::aef {
