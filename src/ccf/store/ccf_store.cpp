@@ -71,9 +71,10 @@ const std::vector<std::string> kMigrations = {
     CREATE INDEX invocation_logs_invoker ON invocation_logs(api_invoker_id, received_at);
     )sql",
     // 3: every insert takes MAX(seq) + 1; without an index that was a scan of the whole log table, a cost
-    // that grew with every log ever stored.
+    // that grew with every log ever stored. (IF NOT EXISTS: the step may move behind other migrations when
+    // branches are merged, and a database that already has the index must still open.)
     R"sql(
-    CREATE INDEX invocation_logs_seq ON invocation_logs(seq);
+    CREATE INDEX IF NOT EXISTS invocation_logs_seq ON invocation_logs(seq);
     )sql",
 };
 
