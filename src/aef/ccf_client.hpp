@@ -31,8 +31,9 @@ class CcfClient {
                                                                  std::string invoker_id) = 0;
   // GET /capif-security/v1/jwks
   virtual boost::asio::awaitable<CcfReply> jwks() = 0;
-  // POST /api-invocation-logs/v1/{aefId}/logs
-  virtual boost::asio::awaitable<CcfReply> post_logs(nlohmann::json invocation_log) = 0;
+  // POST /api-invocation-logs/v1/{aefId}/logs with a serialised InvocationLog. A 2xx reply's body (the
+  // CCF echoes the whole document) is not parsed: the shipper only needs the status.
+  virtual boost::asio::awaitable<CcfReply> post_logs(std::string invocation_log_json) = 0;
 };
 
 struct TlsIdentity {

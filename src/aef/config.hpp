@@ -51,7 +51,7 @@ struct AefConfig {
     std::int64_t max_idle = 64;
   } upstream;
   struct Logs {
-    std::int64_t batch_size = 100;
+    std::int64_t batch_size = 1000;  // under load a round posts as soon as this many are queued
     std::int64_t flush_interval_ms = 1000;
     std::int64_t queue_limit = 100000;
   } logs;

@@ -54,12 +54,12 @@ TEST(AefAcl, TimeRanges) {
 
 TEST(AefLogQueue, IsBoundedAndCountsDrops) {
   LogQueue q(3);
-  for (int i = 0; i < 5; ++i) q.push({"inv", {{"n", i}}});
+  for (int i = 0; i < 5; ++i) q.push({"inv", json{{"n", i}}.dump()});
   EXPECT_EQ(q.size(), 3u);
   EXPECT_EQ(q.dropped(), 2u);
   auto b = q.take(2);
   ASSERT_EQ(b.size(), 2u);
-  EXPECT_EQ(b[0].log["n"], 0);
+  EXPECT_EQ(json::parse(b[0].log)["n"], 0);
   EXPECT_EQ(q.size(), 1u);
 }
 
@@ -69,11 +69,11 @@ TEST(AefLogQueue, ShipperGroupsByInvokerAndRetriesWithoutLoss) {
   int failures = 2;
   ccf.on_logs = [&](const json&) { return failures-- > 0 ? CcfReply{"connection refused"} : reply(201); };
   LogShipper s(q, ccf, "AEF1", 10, std::chrono::milliseconds(100));
-  for (int i = 0; i < 4; ++i) q.push({i % 2 ? "B" : "A", {{"n", i}}});
+  for (int i = 0; i < 4; ++i) q.push({i % 2 ? "B" : "A", json{{"n", i}}.dump()});
   EXPECT_FALSE(run_sync(s.flush_once()));  // A fails, B fails
   EXPECT_EQ(s.pending(), 4u);
   EXPECT_EQ(s.next_delay(), std::chrono::milliseconds(200));  // backoff
-  q.push({"A", {{"n", 4}}});                                  // new calls keep queueing meanwhile
+  q.push({"A", json{{"n", 4}}.dump()});                       // new calls keep queueing meanwhile
   EXPECT_TRUE(run_sync(s.flush_once()));
   EXPECT_EQ(s.delivered(), 4u);
   EXPECT_EQ(s.next_delay(), std::chrono::milliseconds(100));
@@ -91,7 +91,34 @@ TEST(AefLogQueue, A4xxDocumentIsDroppedNotRetriedForever) {
   FakeCcf ccf;
   ccf.on_logs = [](const json&) { return reply(400); };
   LogShipper s(q, ccf, "AEF1", 10, std::chrono::milliseconds(100));
-  q.push({"A", {{"n", 1}}});
+  q.push({"A", json{{"n", 1}}.dump()});
   EXPECT_TRUE(run_sync(s.flush_once()));
   EXPECT_EQ(s.pending(), 0u);
+}
+
+TEST(AefLogQueue, LargeBatchesAreSplitUnderTheDocumentLimitInOrder) {
+  LogQueue q(1000);
+  FakeCcf ccf;
+  LogShipper s(q, ccf, "AEF1", 1000, std::chrono::milliseconds(100));
+  const std::string big(40 * 1024, 'x');  // about 7 per document
+  for (int i = 0; i < 20; ++i) q.push({"A", json{{"n", i}, {"pad", big}}.dump()});
+  EXPECT_TRUE(run_sync(s.flush_once()));
+  EXPECT_EQ(s.delivered(), 20u);
+  ASSERT_GE(ccf.posted_logs.size(), 3u);
+  int next = 0;
+  for (const auto& doc : ccf.posted_logs) {
+    EXPECT_LE(doc.dump().size(), LogShipper::kMaxDocumentBytes);
+    EXPECT_EQ(doc["apiInvokerId"], "A");
+    for (const auto& l : doc["logs"]) EXPECT_EQ(l["n"], next++);
+  }
+  EXPECT_EQ(next, 20);
+}
+
+TEST(AefLogQueue, JsonStringsAreEscapedAndInvalidUtf8Replaced) {
+  std::string out;
+  append_json_string(out, "plain/path");
+  EXPECT_EQ(out, R"("plain/path")");
+  out.clear();
+  append_json_string(out, "a\"b\\c\n\xff");
+  EXPECT_EQ(json::parse(out).get<std::string>(), "a\"b\\c\n\xEF\xBF\xBD");
 }

@@ -9,6 +9,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <ctime>
+
 using namespace capif;
 using namespace capif::aef;
 using namespace capif::aef::test;
@@ -266,10 +269,11 @@ TEST_F(Fixture, EveryAuthenticatedCallIsLogged) {
   auto b = logs.take(10);
   ASSERT_EQ(b.size(), 1u);
   EXPECT_EQ(b[0].invoker, "INV1");
-  EXPECT_EQ(b[0].log["apiId"], "API1");
-  EXPECT_EQ(b[0].log["result"], "200");
-  EXPECT_EQ(b[0].log["operation"], "GET");
-  EXPECT_EQ(b[0].log["invocationTime"], "2023-11-14T22:13:20.000Z");
+  const auto log = json::parse(b[0].log);
+  EXPECT_EQ(log["apiId"], "API1");
+  EXPECT_EQ(log["result"], "200");
+  EXPECT_EQ(log["operation"], "GET");
+  EXPECT_EQ(log["invocationTime"], "2023-11-14T22:13:20.000Z");
 }
 
 TEST(AefAuthorize, MethodInvalidIs401WithAChallenge) {
@@ -277,4 +281,27 @@ TEST(AefAuthorize, MethodInvalidIs401WithAChallenge) {
   EXPECT_EQ(e.status(), 401);
   EXPECT_EQ(e.cause(), "SECURITY_METHOD_INVALID");
   EXPECT_FALSE(e.challenge().empty());  // RFC 9110: every 401 carries WWW-Authenticate
+}
+
+TEST(AefGateway, Rfc3339MatchesGmtime) {
+  for (std::int64_t ms : {0LL, 951782400123LL, 951868799999LL, 1700000000000LL, 1709251199001LL,
+                          4102444800000LL, 253402300799999LL}) {
+    std::time_t t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char want[40];
+    std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+    EXPECT_EQ(rfc3339_utc(ms), want) << ms;
+  }
+  for (std::int64_t day = 0; day < 200 * 366; day += 7) {  // every week of two centuries
+    const std::int64_t ms = day * 86400000 + 45296789;
+    std::time_t t = static_cast<std::time_t>(ms / 1000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char want[40];
+    std::snprintf(want, sizeof want, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                  tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, 789);
+    ASSERT_EQ(rfc3339_utc(ms), want) << ms;
+  }
 }

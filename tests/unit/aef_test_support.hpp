@@ -51,7 +51,8 @@ class FakeCcf final : public CcfClient {
     ++jwks_calls;
     co_return jwks_reply;
   }
-  boost::asio::awaitable<CcfReply> post_logs(nlohmann::json log) override {
+  boost::asio::awaitable<CcfReply> post_logs(std::string body) override {
+    auto log = nlohmann::json::parse(body);
     auto r = on_logs(log);
     if (r.ok()) posted_logs.push_back(log);
     co_return r;

@@ -5,9 +5,24 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <map>
 
 namespace capif::aef {
+
+void append_json_string(std::string& out, std::string_view s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x80 && c != '"' && c != '\\';
+  });
+  if (plain) {  // the usual case: printable ASCII needs no escaping
+    out += '"';
+    out += s;
+    out += '"';
+    return;
+  }
+  out += nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 bool LogQueue::push(LogRecord r) {
   std::lock_guard lock(mutex_);
@@ -49,30 +64,56 @@ boost::asio::awaitable<bool> LogShipper::flush_once() {
     delay_ = interval_;
     co_return true;
   }
-  std::map<std::string, nlohmann::json> by_invoker;  // keeps each invoker's records in order
-  for (auto& r : pending_) {
-    auto& doc = by_invoker[r.invoker];
-    if (doc.is_null())
-      doc = {{"aefId", aef_id_}, {"apiInvokerId", r.invoker}, {"logs", nlohmann::json::array()}};
-    doc["logs"].push_back(r.log);
-  }
+  // One document per invoker (each invoker's records in order), split at kMaxDocumentBytes. The records
+  // are already serialised: a document is their text joined, with no JSON tree built here.
+  std::map<std::string, std::vector<std::size_t>> by_invoker;
+  for (std::size_t i = 0; i < pending_.size(); ++i) by_invoker[pending_[i].invoker].push_back(i);
   std::vector<LogRecord> left;
-  for (auto& [invoker, doc] : by_invoker) {
-    auto reply = co_await ccf_.post_logs(doc);
-    if (reply.ok()) {
-      delivered_ += doc["logs"].size();
-      continue;
+  for (const auto& [invoker, indices] : by_invoker) {
+    std::string head = "{\"aefId\":";
+    append_json_string(head, aef_id_);
+    head += ",\"apiInvokerId\":";
+    append_json_string(head, invoker);
+    head += ",\"logs\":[";
+    bool failed = false;  // after a failed document, the invoker's later ones wait too (order kept)
+    for (std::size_t from = 0; from < indices.size();) {
+      std::size_t to = from;
+      std::size_t bytes = head.size() + 2;
+      while (to < indices.size() &&
+             (to == from || bytes + pending_[indices[to]].log.size() + 1 <= kMaxDocumentBytes))
+        bytes += pending_[indices[to++]].log.size() + 1;
+      const auto count = to - from;
+      auto keep = [&] {
+        for (auto i = from; i < to; ++i) left.push_back(std::move(pending_[indices[i]]));
+      };
+      if (failed) {
+        keep();
+        from = to;
+        continue;
+      }
+      std::string doc;
+      doc.reserve(bytes);
+      doc += head;
+      for (auto i = from; i < to; ++i) {
+        if (i != from) doc += ',';
+        doc += pending_[indices[i]].log;
+      }
+      doc += "]}";
+      auto reply = co_await ccf_.post_logs(std::move(doc));
+      if (reply.ok()) {
+        delivered_ += count;
+      } else if (reply.error.empty() && reply.status >= 400 && reply.status < 500 && reply.status != 408 &&
+                 reply.status != 429) {
+        // 4xx other than 408/429: the CCF will never take this document; drop it instead of retrying
+        // forever.
+        spdlog::error("the CCF refused {} invocation log(s) of {}: {}", count, invoker, reply.describe());
+      } else {
+        spdlog::warn("posting invocation logs failed ({}); retrying", reply.describe());
+        failed = true;
+        keep();
+      }
+      from = to;
     }
-    // 4xx other than 408/429: the CCF will never take this document; drop it instead of retrying forever.
-    if (reply.error.empty() && reply.status >= 400 && reply.status < 500 && reply.status != 408 &&
-        reply.status != 429) {
-      spdlog::error("the CCF refused {} invocation log(s) of {}: {}", doc["logs"].size(), invoker,
-                    reply.describe());
-      continue;
-    }
-    spdlog::warn("posting invocation logs failed ({}); retrying", reply.describe());
-    for (auto& r : pending_)
-      if (r.invoker == invoker) left.push_back(std::move(r));
   }
   pending_ = std::move(left);
   if (pending_.empty()) {

@@ -12,14 +12,21 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace capif::aef {
 
 struct LogRecord {
   std::string invoker;
-  nlohmann::json log;  // one TS 29.222 Log
+  // One TS 29.222 Log as serialised JSON (an object): written once on the request path and pasted into
+  // the batch document as is, instead of a JSON tree per call that the shipper copies and serialises.
+  std::string log;
 };
+
+// Appends s as a JSON string literal (quotes included). Invalid UTF-8 becomes U+FFFD, as the CCF would
+// refuse the whole batch document otherwise.
+void append_json_string(std::string& out, std::string_view s);
 
 class LogQueue {
  public:
@@ -38,9 +45,14 @@ class LogQueue {
 
 class LogShipper {
  public:
+  // An InvocationLog document stays under this many bytes (several are posted when a batch is larger), so
+  // that a batch of long resource names never exceeds the CCF's request body limit (1 MiB by default).
+  static constexpr std::size_t kMaxDocumentBytes = 256 * 1024;
+
   LogShipper(LogQueue& queue, CcfClient& ccf, std::string aef_id, std::size_t batch_size,
              std::chrono::milliseconds interval);
-  // One round: takes a batch (or retries the pending one), posts one InvocationLog per invoker. Returns
+  // One round: takes a batch (or retries the pending one), posts one InvocationLog per invoker (more when
+  // one would exceed kMaxDocumentBytes). Returns
   // true when nothing is left pending (all posted, or there was nothing to post).
   boost::asio::awaitable<bool> flush_once();
   // Rounds every interval (backoff doubling up to 30 s after a failure) until stop(); a last round on stop.

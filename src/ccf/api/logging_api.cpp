@@ -15,9 +15,15 @@ void add_logging_routes(http::Router& router, const CcfContext& ctx) {
                if (rc.principal.id != aef_id)
                  throw ApiError::forbidden("an AEF may only store logs under its own aefId");
                auto log = model_body<model::InvocationLog>(rc.request, kJson, "InvocationLog");
-               const auto id = svc->add(rc.principal, aef_id, log);
-               co_return created(model::to_json(log),
-                                 ctx.location("/api-invocation-logs/v1/" + aef_id + "/logs/" + id));
+               auto added = svc->add(rc.principal, aef_id, log);
+               // The stored text is the answer: the batch is serialised once.
+               http::Response resp;
+               resp.status = 201;
+               resp.content_type = "application/json";
+               resp.body = std::move(added.json);
+               resp.with_header("Location",
+                                ctx.location("/api-invocation-logs/v1/" + aef_id + "/logs/" + added.id));
+               co_return resp;
              },
              {http::ClientAuth::required, {PrincipalKind::aef}});
 }

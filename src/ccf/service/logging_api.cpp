@@ -5,15 +5,16 @@
 
 namespace capif::ccf {
 
-std::string LoggingService::add(const Principal& caller, const std::string& aef_id,
-                                const model::InvocationLog& log) {
+LoggingService::Added LoggingService::add(const Principal& caller, const std::string& aef_id,
+                                          const model::InvocationLog& log) {
   if (caller.kind != PrincipalKind::aef || caller.id != aef_id)
     throw ApiError::forbidden("an AEF may only store logs under its own aefId");
   if (log.aefId != aef_id)
     throw ApiError::bad_request("aefId does not match the resource", {{"/aefId", "must be " + aef_id}});
   StoredInvocationLog rec{crypto::random_id("LOG"), unix_now(), log};
-  ctx_.store.add_invocation_log(rec);
-  return rec.log_id;
+  Added out{rec.log_id, model::to_json(log).dump()};
+  ctx_.store.add_invocation_log(rec, out.json);
+  return out;
 }
 
 }  // namespace capif::ccf

@@ -8,8 +8,11 @@ namespace capif::ccf {
 class LoggingService {
  public:
   explicit LoggingService(CcfContext ctx) : ctx_(ctx) {}
-  // Returns the id of the new log resource.
-  std::string add(const Principal& caller, const std::string& aef_id, const model::InvocationLog& log);
+  struct Added {
+    std::string id;    // of the new log resource
+    std::string json;  // the stored representation, model::to_json(log).dump(): also the 201 body
+  };
+  Added add(const Principal& caller, const std::string& aef_id, const model::InvocationLog& log);
 
  private:
   CcfContext ctx_;

@@ -88,6 +88,12 @@ const std::vector<std::string> kMigrations = {
       body_hash TEXT NOT NULL,
       PRIMARY KEY(peer_id, api_id));
     )sql",
+    // 4: every insert takes MAX(seq) + 1; without an index that was a scan of the whole log table, a cost
+    // that grew with every log ever stored. (IF NOT EXISTS: the step may move behind other migrations when
+    // branches are merged, and a database that already has the index must still open.)
+    R"sql(
+    CREATE INDEX IF NOT EXISTS invocation_logs_seq ON invocation_logs(seq);
+    )sql",
 };
 
 template <class T>
@@ -468,12 +474,16 @@ std::optional<std::int64_t> CcfStore::revoked_at(const std::string& invoker_id) 
 }
 
 void CcfStore::add_invocation_log(const StoredInvocationLog& rec) {
+  add_invocation_log(rec, model::to_json(rec.log).dump());
+}
+
+void CcfStore::add_invocation_log(const StoredInvocationLog& rec, const std::string& doc) {
   std::lock_guard writer(write_mutex_);
   db_.transaction([&](store::Database& db) {
     db.exec(
         "INSERT INTO invocation_logs(log_id, seq, aef_id, api_invoker_id, received_at, doc) "
         "VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM invocation_logs), ?, ?, ?, ?)",
-        {rec.log_id, rec.log.aefId, rec.log.apiInvokerId, rec.received_at, model::to_json(rec.log).dump()});
+        {rec.log_id, rec.log.aefId, rec.log.apiInvokerId, rec.received_at, doc});
   });
 }
 

@@ -132,6 +132,9 @@ class CcfStore {
   // Invocation logs (CAPIF_Logging_API_Invocation_API / CAPIF_Auditing_API), read from SQLite only:
   // auditing is rare and must not keep every log in memory.
   void add_invocation_log(const StoredInvocationLog& rec);
+  // The same, with rec.log already serialised (model::to_json(rec.log).dump()) by a caller that needs the
+  // text too: a batch of logs is then serialised once, not once for the row and once for the answer.
+  void add_invocation_log(const StoredInvocationLog& rec, const std::string& doc);
   std::optional<StoredInvocationLog> invocation_log(const std::string& log_id) const;
   // Logs of the given AEFs (optionally of one invoker) in the order they were received.
   std::vector<StoredInvocationLog> invocation_logs(const std::vector<std::string>& aef_ids,
