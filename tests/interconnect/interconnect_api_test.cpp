@@ -358,3 +358,36 @@ TEST(InterconnectChain, PublicationLoopPrevention) {
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_EQ(body_json(r)["cause"], "PUBLICATION_LOOP");
 }
+
+// Peers that share discovery and security but not publication: CCF-A knows nothing of CCF-B's AEF until
+// the invoker names it with its designated CCF; CCF-A then asks CCF-B's Discover API, and negotiation and
+// tokens go through as for a published AEF. An AEF CCF-B does not share is refused with the entry named.
+TEST(InterconnectDiscoverOnly, NegotiationFindsTheAefThroughThePeersDiscoverApi) {
+  CcfProcess a{{"ccf-a"}}, b{{"ccf-b"}};
+  init_pki(a);
+  init_pki(b);
+  const std::string no_publish = "    share: [discover, security]\n";
+  configure_peers(a, {{&b, "CAPIF-6", no_publish}});
+  configure_peers(b, {{&a, "CAPIF-6", no_publish}});
+  a.start();
+  b.start();
+  auto provider = register_provider(b);
+  publish(b, provider, shared_api("found-api", provider.aef.id));
+  auto hidden = register_provider(b);
+  publish(b, hidden, shared_api("hidden-api", hidden.aef.id, false));
+  auto inv = onboard_invoker(a);
+  EXPECT_TRUE(discover(a, inv, "found-api").empty()) << "nothing is published to CCF-A";
+
+  auto r = send_json(*inv.client, "PUT", trusted_url(a, inv.id), security_request(provider.aef.id, {"OAUTH"}, "ccf-b"));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_EQ(body_json(r)["securityInfo"][0]["selSecurityMethod"], "OAUTH");
+  r = send(*inv.client, "POST", a.api_root() + "/capif-security/v1/securities/" + inv.id + "/token",
+           "grant_type=client_credentials&client_id=" + inv.id + "&client_secret=" + inv.onboarding_secret +
+               "&scope=3gpp%23" + provider.aef.id + "%3Afound-api",
+           "application/x-www-form-urlencoded");
+  EXPECT_EQ(r.status, 200) << r.body;
+
+  r = send_json(*inv.client, "PUT", trusted_url(a, inv.id), security_request(hidden.aef.id, {"OAUTH"}, "ccf-b"));
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("/securityInfo/0/aefId"), std::string::npos) << r.body;
+}

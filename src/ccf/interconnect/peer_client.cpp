@@ -10,6 +10,9 @@ namespace {
 namespace asio = boost::asio;
 using nlohmann::json;
 
+// Every path and body is built in a named variable before the co_await that sends it: GCC 12 may destroy
+// temporaries of a co_await full-expression twice (docs/architecture.md, async style).
+
 // The peer answered, but not with what the operation promises: 502 naming it.
 ApiError bad_answer(const std::string& peer, const std::string& what) {
   return ApiError(502, "Bad Gateway", "peer CCF " + peer + " gave an invalid answer: " + what,
@@ -62,8 +65,8 @@ asio::awaitable<http::ClientResponse> HttpPeerClient::send(const std::string& pe
 
 asio::awaitable<std::string> HttpPeerClient::publish(const std::string& peer,
                                                      const model::ServiceAPIDescription& api) {
-  auto rsp = co_await send(peer, "POST", "/published-apis/v1/" + own_id_ + "/service-apis",
-                           model::to_json(api).dump(), "application/json");
+  std::string path = "/published-apis/v1/" + own_id_ + "/service-apis", body = model::to_json(api).dump();
+  auto rsp = co_await send(peer, "POST", std::move(path), std::move(body), "application/json");
   if (rsp.status != 201) throw refusal(peer, rsp);
   auto out = parse_model<model::ServiceAPIDescription>(peer, rsp, "ServiceAPIDescription");
   if (!out.apiId) throw bad_answer(peer, "the publication has no apiId");
@@ -72,20 +75,21 @@ asio::awaitable<std::string> HttpPeerClient::publish(const std::string& peer,
 
 asio::awaitable<void> HttpPeerClient::update(const std::string& peer, const std::string& remote_api_id,
                                              const model::ServiceAPIDescription& api) {
-  auto rsp = co_await send(peer, "PUT",
-                           "/published-apis/v1/" + own_id_ + "/service-apis/" + http::percent_encode(remote_api_id),
-                           model::to_json(api).dump(), "application/json");
+  std::string path = "/published-apis/v1/" + own_id_ + "/service-apis/" + http::percent_encode(remote_api_id);
+  std::string body = model::to_json(api).dump();
+  auto rsp = co_await send(peer, "PUT", std::move(path), std::move(body), "application/json");
   if (rsp.status != 200) throw refusal(peer, rsp);
 }
 
 asio::awaitable<void> HttpPeerClient::unpublish(const std::string& peer, const std::string& remote_api_id) {
-  auto rsp = co_await send(
-      peer, "DELETE", "/published-apis/v1/" + own_id_ + "/service-apis/" + http::percent_encode(remote_api_id));
+  std::string path = "/published-apis/v1/" + own_id_ + "/service-apis/" + http::percent_encode(remote_api_id);
+  auto rsp = co_await send(peer, "DELETE", std::move(path));
   if (rsp.status != 204 && rsp.status != 404) throw refusal(peer, rsp);
 }
 
 asio::awaitable<std::vector<std::string>> HttpPeerClient::published_ids(const std::string& peer) {
-  auto rsp = co_await send(peer, "GET", "/published-apis/v1/" + own_id_ + "/service-apis");
+  std::string path = "/published-apis/v1/" + own_id_ + "/service-apis";
+  auto rsp = co_await send(peer, "GET", std::move(path));
   if (rsp.status != 200) throw refusal(peer, rsp);
   auto j = parse(peer, rsp);
   if (!j.is_array()) throw bad_answer(peer, "the publication list is not an array");
@@ -97,9 +101,9 @@ asio::awaitable<std::vector<std::string>> HttpPeerClient::published_ids(const st
 
 asio::awaitable<std::vector<model::ServiceAPIDescription>> HttpPeerClient::discover(const std::string& peer,
                                                                                      const std::string& query) {
-  auto rsp = co_await send(peer, "GET",
-                           "/service-apis/v1/allServiceAPIs?api-invoker-id=" + http::percent_encode(own_id_) +
-                               (query.empty() ? "" : "&" + query));
+  std::string path = "/service-apis/v1/allServiceAPIs?api-invoker-id=" + http::percent_encode(own_id_);
+  if (!query.empty()) path += "&" + query;
+  auto rsp = co_await send(peer, "GET", std::move(path));
   if (rsp.status != 200) throw refusal(peer, rsp);
   auto j = parse(peer, rsp);
   std::vector<model::ServiceAPIDescription> out;
@@ -118,8 +122,9 @@ asio::awaitable<std::vector<model::ServiceAPIDescription>> HttpPeerClient::disco
 asio::awaitable<model::ServiceSecurity> HttpPeerClient::negotiate(const std::string& peer,
                                                                   const std::string& invoker_id,
                                                                   const model::ServiceSecurity& body) {
-  auto rsp = co_await send(peer, "PUT", "/capif-security/v1/trustedInvokers/" + http::percent_encode(invoker_id),
-                           model::to_json(body).dump(), "application/json");
+  std::string path = "/capif-security/v1/trustedInvokers/" + http::percent_encode(invoker_id);
+  std::string json_body = model::to_json(body).dump();
+  auto rsp = co_await send(peer, "PUT", std::move(path), std::move(json_body), "application/json");
   if (rsp.status != 201 && rsp.status != 200) throw refusal(peer, rsp);
   auto out = parse_model<model::ServiceSecurity>(peer, rsp, "ServiceSecurity");
   if (out.securityInfo.size() != body.securityInfo.size())
@@ -130,17 +135,16 @@ asio::awaitable<model::ServiceSecurity> HttpPeerClient::negotiate(const std::str
 asio::awaitable<model::ServiceSecurity> HttpPeerClient::security_info(const std::string& peer,
                                                                       const std::string& invoker_id,
                                                                       const std::string& aef_id) {
-  auto rsp = co_await send(peer, "GET",
-                           "/capif-security/v1/trustedInvokers/" + http::percent_encode(invoker_id) +
-                               "?authenticationInfo=true&authorizationInfo=false&aefId=" +
-                               http::percent_encode(aef_id));
+  std::string path = "/capif-security/v1/trustedInvokers/" + http::percent_encode(invoker_id) +
+                     "?authenticationInfo=true&authorizationInfo=false&aefId=" + http::percent_encode(aef_id);
+  auto rsp = co_await send(peer, "GET", std::move(path));
   if (rsp.status != 200) throw refusal(peer, rsp);
   co_return parse_model<model::ServiceSecurity>(peer, rsp, "ServiceSecurity");
 }
 
 asio::awaitable<void> HttpPeerClient::revoke(const std::string& peer, const std::string& invoker_id) {
-  auto rsp =
-      co_await send(peer, "DELETE", "/capif-security/v1/trustedInvokers/" + http::percent_encode(invoker_id));
+  std::string path = "/capif-security/v1/trustedInvokers/" + http::percent_encode(invoker_id);
+  auto rsp = co_await send(peer, "DELETE", std::move(path));
   if (rsp.status != 204 && rsp.status != 404) throw refusal(peer, rsp);
 }
 
@@ -148,9 +152,8 @@ asio::awaitable<RelayedAnswer> HttpPeerClient::token(const std::string& peer, co
                                                      const std::string& scope) {
   std::string form = "grant_type=client_credentials&client_id=" + http::percent_encode(invoker_id);
   if (!scope.empty()) form += "&scope=" + http::percent_encode(scope);
-  auto rsp = co_await send(peer, "POST",
-                           "/capif-security/v1/securities/" + http::percent_encode(invoker_id) + "/token",
-                           std::move(form), "application/x-www-form-urlencoded");
+  std::string path = "/capif-security/v1/securities/" + http::percent_encode(invoker_id) + "/token";
+  auto rsp = co_await send(peer, "POST", std::move(path), std::move(form), "application/x-www-form-urlencoded");
   // The token endpoint answers AccessTokenRsp or AccessTokenErr (RFC 6749): both are relayed as they are.
   auto j = parse(peer, rsp);
   if (!j.is_object() || (rsp.status == 200 ? !j.contains("access_token") : !j.contains("error")))

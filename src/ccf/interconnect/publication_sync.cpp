@@ -38,7 +38,8 @@ asio::awaitable<void> pass(const CcfContext& ctx, PeerClient& client, const conf
   if (!reconciled) {
     std::set<std::string> known;
     for (const auto& [id, p] : sent) known.insert(p.remote_api_id);
-    for (const auto& remote : co_await client.published_ids(peer.id))
+    const auto at_peer = co_await client.published_ids(peer.id);
+    for (const auto& remote : at_peer)
       if (!known.contains(remote)) {
         co_await client.unpublish(peer.id, remote);
         spdlog::info("peer {}: withdrew publication {} that this CCF has no record of", peer.id, remote);

@@ -148,7 +148,8 @@ boost::asio::awaitable<model::ServiceSecurity> SecurityService::negotiate(
     if (e.aefId && e.designatedCcfId && !known_here(*e.aefId)) {
       // Seed 7.2.2: "CCF-A checks if the target AEF is discovered by CCF-B" - an AEF CCF-B did not publish
       // here is looked up in CCF-B's Discover API (api-invoker-id = our CCF id).
-      r = co_await discover_at_peer(*e.designatedCcfId, e, ptr, errs);
+      auto found = co_await discover_at_peer(*e.designatedCcfId, e, ptr, errs);
+      r = std::move(found);
       designated = *e.designatedCcfId;
     } else {
       r = resolve(ctx_.store, e, ptr, errs);
@@ -252,7 +253,8 @@ boost::asio::awaitable<std::optional<Resolved>> SecurityService::discover_at_pee
     errs.push_back({ptr + "/designatedCcfId", peer_id + " is not a peer this CCF asks about its AEFs"});
     co_return std::nullopt;
   }
-  auto apis = co_await ctx_.peer_client->discover(peer_id, "aef-id=" + http::percent_encode(*e.aefId));
+  const std::string query = "aef-id=" + http::percent_encode(*e.aefId);
+  auto apis = co_await ctx_.peer_client->discover(peer_id, query);
   Resolved r;
   r.aef_id = *e.aefId;
   for (const auto& api : apis) {
