@@ -84,12 +84,7 @@ json peer_stats(const CcfProcess& ccf) {
 int main(int argc, char** argv) try {
   const Options opt = parse(argc, argv);
   CcfProcess a{{"ccf-a"}}, b{{"ccf-b"}};
-  init_pki(a);
-  init_pki(b);
-  configure_peers(a, {{&b}});
-  configure_peers(b, {{&a}});
-  a.start();
-  b.start();
+  start_linked_pair(a, b);
   auto local = register_provider(a), remote = register_provider(b);
   auto api = [](const std::string& name, const std::string& aef, bool shareable) {
     auto j = service_api_body(name, aef);

@@ -66,12 +66,7 @@ json security_request(const std::string& aef_id, const std::vector<std::string>&
 class Interconnect : public ::testing::Test {
  protected:
   void SetUp() override {
-    init_pki(a);
-    init_pki(b);
-    configure_peers(a, {{&b}});
-    configure_peers(b, {{&a}});
-    a.start();
-    b.start();
+    start_linked_pair(a, b);
     provider = register_provider(b);
     publish(b, provider, shared_api("shared-api", provider.aef.id));
     publish(b, provider, shared_api("private-api", provider.aef.id, false));
@@ -364,13 +359,7 @@ TEST(InterconnectChain, PublicationLoopPrevention) {
 // tokens go through as for a published AEF. An AEF CCF-B does not share is refused with the entry named.
 TEST(InterconnectDiscoverOnly, NegotiationFindsTheAefThroughThePeersDiscoverApi) {
   CcfProcess a{{"ccf-a"}}, b{{"ccf-b"}};
-  init_pki(a);
-  init_pki(b);
-  const std::string no_publish = "    share: [discover, security]\n";
-  configure_peers(a, {{&b, "CAPIF-6", no_publish}});
-  configure_peers(b, {{&a, "CAPIF-6", no_publish}});
-  a.start();
-  b.start();
+  start_linked_pair(a, b, "    share: [discover, security]\n");
   auto provider = register_provider(b);
   publish(b, provider, shared_api("found-api", provider.aef.id));
   auto hidden = register_provider(b);

@@ -30,12 +30,7 @@ std::int64_t now_s() {
 class CrossCcf : public ::testing::Test {
  protected:
   void SetUp() override {
-    init_pki(a);
-    init_pki(b);
-    configure_peers(a, {{&b}});
-    configure_peers(b, {{&a}});
-    a.start();
-    b.start();
+    start_linked_pair(a, b);
     aef = std::make_unique<AefProcess>(
         b, AefOptions{.apis = {{.name = "weather", .prefix = "/weather", .shareable = true}}});
     aef->start();

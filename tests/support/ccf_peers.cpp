@@ -23,6 +23,15 @@ void configure_peers(const CcfProcess& self, const std::vector<PeerLink>& links)
   self.append_config(yaml);
 }
 
+void start_linked_pair(CcfProcess& a, CcfProcess& b, const std::string& extra_yaml) {
+  init_pki(a);
+  init_pki(b);
+  configure_peers(a, {{&b, "CAPIF-6", extra_yaml}});
+  configure_peers(b, {{&a, "CAPIF-6", extra_yaml}});
+  a.start();
+  b.start();
+}
+
 std::unique_ptr<http::BlockingClient> peer_client(const CcfProcess& as, const CcfProcess& target) {
   http::ClientConfig cfg;
   cfg.ca_pem = target.ca_pem();

@@ -21,6 +21,9 @@ void init_pki(const CcfProcess& ccf);
 // Appends `peers:` to self's config: one entry per link, the peer's CA copied into self's folder.
 // Every CCF involved must have been init_pki'd.
 void configure_peers(const CcfProcess& self, const std::vector<PeerLink>& links);
+// The usual pair: both initialised, each the other's CAPIF-6 peer (extra_yaml added to both peer entries),
+// both started.
+void start_linked_pair(CcfProcess& a, CcfProcess& b, const std::string& extra_yaml = {});
 // A client that is `as` talking to `target` over CAPIF-6: presents as's CCF certificate, trusts target's CA.
 std::unique_ptr<http::BlockingClient> peer_client(const CcfProcess& as, const CcfProcess& target);
 

@@ -138,11 +138,7 @@ boost::asio::awaitable<model::ServiceSecurity> SecurityService::negotiate(
   for (std::size_t i = 0; i < in.securityInfo.size(); ++i) {
     auto& e = in.securityInfo[i];
     const std::string ptr = "/securityInfo/" + std::to_string(i);
-    // Outputs of the CCF: whatever the invoker put there is not taken over.
-    e.selSecurityMethod.reset();
-    e.authenticationInfo.reset();
-    e.authorizationInfo.reset();
-    e.designatedCcfTrustAnchor.reset();
+    clear_outputs(e);
     std::optional<Resolved> r;
     std::string designated;
     if (e.aefId && e.designatedCcfId && !known_here(*e.aefId)) {

@@ -39,11 +39,8 @@ model::ServiceSecurity SecurityService::negotiate_for_peer(const Principal& peer
   for (std::size_t i = 0; i < in.securityInfo.size(); ++i) {
     auto& e = in.securityInfo[i];
     const std::string ptr = "/securityInfo/" + std::to_string(i);
-    e.selSecurityMethod.reset();
-    e.authenticationInfo.reset();
-    e.authorizationInfo.reset();
-    e.designatedCcfId.reset();
-    e.designatedCcfTrustAnchor.reset();
+    clear_outputs(e);
+    e.designatedCcfId.reset();  // we are the designated CCF
     if (e.apiId) {
       auto it = local_of_remote.find(*e.apiId);
       if (it != local_of_remote.end()) e.apiId = it->second;

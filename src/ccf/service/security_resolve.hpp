@@ -22,4 +22,13 @@ std::optional<Resolved> resolve(const CcfStore& store, const model::SecurityInfo
                                 const std::string& ptr, InvalidParams& errs);
 bool contains(const std::vector<std::string>& v, const std::string& s);
 
+// Drops what only the CCF fills in (selection, keys, authorization, the peer's trust anchor): whatever a
+// requester put there is never taken over.
+inline void clear_outputs(model::SecurityInformation& e) {
+  e.selSecurityMethod.reset();
+  e.authenticationInfo.reset();
+  e.authorizationInfo.reset();
+  e.designatedCcfTrustAnchor.reset();
+}
+
 }  // namespace capif::ccf
