@@ -291,6 +291,21 @@ TEST_F(Interconnect, APeerCannotActUnderAnotherCcfsId) {
   EXPECT_EQ(body_json(r)["cause"], "PUBLICATION_LOOP");
 }
 
+// A peer that publishes an API in the name of one of CCF-A's own AEFs would capture the negotiations and
+// key fetches for it: refused, and the local AEF's negotiation stays local.
+TEST_F(Interconnect, APeerCannotPublishForAnAefOfThisCcf) {
+  auto local = register_provider(a);
+  publish(a, local, shared_api("local-api", local.aef.id, false));
+  auto api = shared_api("hijack", local.aef.id);
+  api["pubApiPath"] = {{"ccfIds", {"ccf-b"}}};
+  auto r = send_json(*peer_client(b, a), "POST", published_url(a, "ccf-b"), api);
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.body.find("/aefProfiles/0/aefId"), std::string::npos) << r.body;
+  r = send_json(*inv.client, "PUT", trusted_url(a, inv.id), security_request(local.aef.id, {"PKI"}));
+  ASSERT_EQ(r.status, 201) << r.body;
+  EXPECT_FALSE(body_json(r)["securityInfo"][0].contains("designatedCcfId")) << r.body;
+}
+
 TEST_F(Interconnect, AHungThenDeadPeerGivesBoundedErrorsAndForwardingResumes) {
   // CCF-B hangs: the invoker gets a 504 naming it within the configured 2 s, local work goes on.
   ASSERT_EQ(::kill(b.pid(), SIGSTOP), 0);

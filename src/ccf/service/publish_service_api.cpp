@@ -41,6 +41,21 @@ void PublishService::check_peer_publication(const Principal& caller, model::Serv
                                             caller.id) == api.pubApiPath->ccfIds->end()))
     throw ApiError::bad_request("over CAPIF-6 the publishing CCF adds itself to pubApiPath",
                                 {{"/pubApiPath/ccfIds", "must contain " + caller.id}});
+  // A peer speaks for its own AEFs only: not for ours, nor for AEFs another peer already published here
+  // (either would route negotiations and key fetches for those AEFs to the wrong CCF).
+  InvalidParams foreign;
+  for (std::size_t i = 0; profiles && i < api.aefProfiles->size(); ++i) {
+    const std::string& aef = (*api.aefProfiles)[i].aefId;
+    bool taken = ctx_.store.domain_of_function(aef).has_value();
+    ctx_.store.for_each_api(std::nullopt, aef, [&](const ServiceApiRecord& rec) {
+      if (rec.apf_id != caller.id) taken = true;
+    });
+    if (taken)
+      foreign.push_back({"/aefProfiles/" + std::to_string(i) + "/aefId",
+                         "is an AEF of this CCF or of another peer, not of " + caller.id});
+  }
+  if (!foreign.empty())
+    throw ApiError(403, "Forbidden", "a peer CCF may only publish APIs of AEFs it serves", "FORBIDDEN", foreign);
   // The CCF to ask about these AEFs; a peer may name the CCF it learnt them from, never this one.
   if (!api.ccfId) api.ccfId = caller.id;
   if (*api.ccfId == own)
