@@ -4,6 +4,7 @@
 #include "aef/gateway/gateway.hpp"
 #include "aef/provider/provider.hpp"
 #include "capif/crypto/files.hpp"
+#include "capif/crypto/pki.hpp"
 #include "capif/http/server.hpp"
 
 #include <spdlog/sinks/basic_file_sink.h>
@@ -120,7 +121,7 @@ struct AefApp::Impl {
 
   http::Router routes() {
     http::Router r;
-    api::add_aef_security_routes(r, gateway, cfg.ccf.id);
+    api::add_aef_security_routes(r, gateway, cfg.ccf.id, crypto::inspect_cert(ca_pem).fingerprint_sha256);
     const std::string aef_id = state.aef.id;
     r.add("GET", "/healthz",
           [aef_id](http::RequestContext&) -> asio::awaitable<http::Response> {

@@ -284,6 +284,13 @@ TEST_F(Interconnect, APeerCannotActUnderAnotherCcfsId) {
   http::BlockingClient forged(cfg);
   r = send(forged, "GET", discover_url(a, "ccf-a"));
   EXPECT_EQ(r.status, 401) << r.body;
+  // A peer may not say the API is served by a CCF that is neither itself nor on the publication path.
+  api["pubApiPath"] = {{"ccfIds", {"ccf-b"}}};
+  api["ccfId"] = "ccf-x";
+  r = send_json(*as_b, "POST", published_url(a, "ccf-b"), api);
+  EXPECT_EQ(r.status, 400) << r.body;
+  EXPECT_NE(r.body.find("/ccfId"), std::string::npos) << r.body;
+  api.erase("ccfId");
   // A peer names a loop: the receiver is already in the publication path.
   api["pubApiPath"] = {{"ccfIds", {"ccf-a", "ccf-b"}}};
   r = send_json(*as_b, "POST", published_url(a, "ccf-b"), api);
@@ -304,6 +311,30 @@ TEST_F(Interconnect, APeerCannotPublishForAnAefOfThisCcf) {
   r = send_json(*inv.client, "PUT", trusted_url(a, inv.id), security_request(local.aef.id, {"PKI"}));
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_FALSE(body_json(r)["securityInfo"][0].contains("designatedCcfId")) << r.body;
+}
+
+// A peer that forwards a negotiation under the id of one of CCF-B's own invokers is refused: invoker ids
+// are unique at CCF-B across its own invokers and every peer's.
+TEST_F(Interconnect, APeerCannotNegotiateUnderALocalInvokersId) {
+  auto local_inv = onboard_invoker(b);
+  auto fwd = security_request(provider.aef.id, {"PKI"});
+  auto r = send_json(*peer_client(a, b), "PUT", trusted_url(b, local_inv.id), fwd);
+  EXPECT_EQ(r.status, 409) << r.body;
+  // Control: CCF-A's own invoker id is accepted.
+  r = send_json(*peer_client(a, b), "PUT", trusted_url(b, inv.id), fwd);
+  EXPECT_EQ(r.status, 201) << r.body;
+}
+
+// The sync notices a publication the peer lost (here: withdrawn at CCF-A behind CCF-B's back) and
+// publishes it again on its next periodic pass.
+TEST_F(Interconnect, APublicationThePeerLostIsPublishedAgain) {
+  auto found = discover(a, inv, "shared-api");
+  ASSERT_EQ(found.size(), 1u);
+  auto r = send(*peer_client(b, a), "DELETE",
+                published_url(a, "ccf-b") + "/" + found[0]["apiId"].get<std::string>());
+  ASSERT_EQ(r.status, 204) << r.body;
+  EXPECT_TRUE(discover(a, inv, "shared-api").empty());
+  await_discovery(a, inv, "shared-api", 1);
 }
 
 TEST_F(Interconnect, AHungThenDeadPeerGivesBoundedErrorsAndForwardingResumes) {
@@ -394,4 +425,17 @@ TEST(InterconnectDiscoverOnly, NegotiationFindsTheAefThroughThePeersDiscoverApi)
   r = send_json(*inv.client, "PUT", trusted_url(a, inv.id), security_request(hidden.aef.id, {"OAUTH"}, "ccf-b"));
   EXPECT_EQ(r.status, 400) << r.body;
   EXPECT_NE(r.body.find("/securityInfo/0/aefId"), std::string::npos) << r.body;
+}
+
+// A peer whose trust anchor is this CCF's own CA could not be told apart from this CCF's own clients: the
+// configuration is refused at start, with the reason.
+TEST(InterconnectConfig, APeerAnchorThatIsOurOwnCaIsRefused) {
+  CcfProcess a{{"ccf-a"}}, b{{"ccf-b"}};
+  init_pki(a);
+  init_pki(b);
+  capif::crypto::write_file_atomic(b.dir() / "data" / "ca.crt", a.ca_pem(), false);  // b's "CA" file = a's CA
+  configure_peers(a, {{&b}});
+  EXPECT_THROW(a.start(), std::runtime_error);
+  EXPECT_NE(capif::crypto::read_file(a.dir() / "stdout.log").find("its trust anchor is this CCF's own CA"),
+            std::string::npos);
 }

@@ -48,7 +48,7 @@ std::optional<std::string> onboarded_ccf_id(const json& body) {
   return it->get<std::string>();
 }
 
-void add_aef_security_routes(http::Router& r, Gateway& gw, std::string ccf_id) {
+void add_aef_security_routes(http::Router& r, Gateway& gw, std::string ccf_id, std::string ccf_ca_fingerprint) {
   const http::RouteOptions open{http::ClientAuth::optional, {}};
 
   r.add(
@@ -79,10 +79,13 @@ void add_aef_security_routes(http::Router& r, Gateway& gw, std::string ccf_id) {
 
   r.add(
       "POST", "/aef-security/v1/revoke-authorization",
-      [&gw, ccf_id](http::RequestContext& ctx) -> boost::asio::awaitable<http::Response> {
+      [&gw, ccf_id, ccf_ca_fingerprint](http::RequestContext& ctx) -> boost::asio::awaitable<http::Response> {
         if (!ctx.tls.client_cert_verified)
           throw ApiError::unauthorized("revoke-authorization needs the CCF's client certificate");
-        if (ctx.tls.client_cn != ccf_id) throw ApiError::forbidden("only the CCF may revoke authorizations");
+        // Our CCF's name from our CCF's CA: the listener also trusts CAs of remote invokers' CCFs, and
+        // those must not be able to vouch for a certificate named after our CCF.
+        if (ctx.tls.client_cn != ccf_id || ctx.tls.client_anchor_fingerprint != ccf_ca_fingerprint)
+          throw ApiError::forbidden("only the CCF may revoke authorizations");
         auto body = json_body(ctx.request);
         auto feats = features(body, "/supportedFeatures");
         auto info = body.find("revokeInfo");

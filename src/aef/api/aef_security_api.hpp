@@ -10,7 +10,8 @@
 
 namespace capif::aef::api {
 
-void add_aef_security_routes(http::Router& r, Gateway& gateway, std::string ccf_id);
+// ccf_ca_fingerprint: sha256 of the AEF's own CCF's CA; revoke-authorization must chain to it.
+void add_aef_security_routes(http::Router& r, Gateway& gateway, std::string ccf_id, std::string ccf_ca_fingerprint);
 
 // The extension onboardedCcfId of a CheckAuthenticationReq (the invoker's CCF when it is not ours):
 // nullopt when absent; 400 ApiError naming /onboardedCcfId unless a string of [A-Za-z0-9._-]{1,64}.

@@ -56,9 +56,8 @@ void add_invoker_management_routes(http::Router& router, const CcfContext& ctx) 
         // (TS 33.122 6.8), so they get revoke-authorization as for a revocation.
         auto security = ctx.store.security_context(rc.param("onboardingId"));
         svc->offboard(rc.principal, rc.param("onboardingId"));
-        if (security)
-          spawn_revocation_delivery(co_await boost::asio::this_coro::executor, ctx,
-                                    SecurityService(ctx).offboarding_outcome(*security));
+        auto ex = co_await boost::asio::this_coro::executor;
+        if (security) spawn_revocation_delivery(ex, ctx, SecurityService(ctx).offboarding_outcome(*security));
         co_return http::Response::no_content();
       },
       invoker);

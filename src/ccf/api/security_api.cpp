@@ -82,7 +82,8 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
   router.add("DELETE", one,
              [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
                auto outcome = svc->revoke_all(rc.principal, rc.param("apiInvokerId"));
-               spawn_revocation_delivery(co_await boost::asio::this_coro::executor, ctx, std::move(outcome));
+               auto ex = co_await boost::asio::this_coro::executor;
+               spawn_revocation_delivery(ex, ctx, std::move(outcome));
                co_return http::Response::no_content();
              },
              {http::ClientAuth::required, {PrincipalKind::aef, PrincipalKind::invoker, PrincipalKind::peer_ccf}});
@@ -92,7 +93,8 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
       [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
         auto n = model_body<model::SecurityNotification>(rc.request, kJson, "SecurityNotification");
         auto outcome = svc->revoke_some(rc.principal, rc.param("apiInvokerId"), n);
-        spawn_revocation_delivery(co_await boost::asio::this_coro::executor, ctx, std::move(outcome));
+        auto ex = co_await boost::asio::this_coro::executor;
+               spawn_revocation_delivery(ex, ctx, std::move(outcome));
         co_return http::Response::no_content();
       },
       aef);

@@ -31,6 +31,11 @@ ApiError refusal(const std::string& peer, const http::ClientResponse& rsp) {
   auto j = json::parse(rsp.body, nullptr, false);
   if (j.is_discarded() || !j.is_object() || rsp.status < 400 || rsp.status > 599)
     return bad_answer(peer, "HTTP " + std::to_string(rsp.status));
+  // A 401 is about this CCF's credentials at the peer, not the invoker's: a gateway failure for the caller.
+  if (rsp.status == 401)
+    return ApiError(502, "Bad Gateway",
+                    "peer CCF " + peer + " did not accept this CCF's certificate: " + j.value("detail", ""),
+                    "PEER_REFUSED_CCF");
   InvalidParams params;
   if (auto it = j.find("invalidParams"); it != j.end() && it->is_array())
     for (const auto& p : *it)
@@ -78,7 +83,7 @@ asio::awaitable<void> HttpPeerClient::update(const std::string& peer, const std:
   std::string path = "/published-apis/v1/" + own_id_ + "/service-apis/" + http::percent_encode(remote_api_id);
   std::string body = model::to_json(api).dump();
   auto rsp = co_await send(peer, "PUT", std::move(path), std::move(body), "application/json");
-  if (rsp.status != 200) throw refusal(peer, rsp);
+  if (rsp.status != 200 && rsp.status != 204) throw refusal(peer, rsp);
 }
 
 asio::awaitable<void> HttpPeerClient::unpublish(const std::string& peer, const std::string& remote_api_id) {
@@ -90,6 +95,7 @@ asio::awaitable<void> HttpPeerClient::unpublish(const std::string& peer, const s
 asio::awaitable<std::vector<std::string>> HttpPeerClient::published_ids(const std::string& peer) {
   std::string path = "/published-apis/v1/" + own_id_ + "/service-apis";
   auto rsp = co_await send(peer, "GET", std::move(path));
+  if (rsp.status == 404) co_return std::vector<std::string>{};  // some CCFs answer 404 for an empty list
   if (rsp.status != 200) throw refusal(peer, rsp);
   auto j = parse(peer, rsp);
   if (!j.is_array()) throw bad_answer(peer, "the publication list is not an array");

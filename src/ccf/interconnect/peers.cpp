@@ -64,6 +64,18 @@ Peers::Peers(const config::CcfConfig& cfg, const CcfPki& pki) : cfg_(cfg) {
     for (const auto& c : certs) link->anchor_fingerprints.insert(crypto::inspect_cert(c).fingerprint_sha256);
     links_.push_back(std::move(link));
   }
+  // A peer is recognised by the anchor that verified its certificate; an anchor shared with our own CA or
+  // another peer would let one vouch for the other's id.
+  const std::string own = crypto::inspect_cert(pki.ca.cert_pem()).fingerprint_sha256;
+  for (std::size_t i = 0; i < links_.size(); ++i) {
+    if (links_[i]->anchor_fingerprints.contains(own))
+      throw std::runtime_error("peer " + links_[i]->cfg.id + ": its trust anchor is this CCF's own CA");
+    for (std::size_t j = 0; j < i; ++j)
+      for (const auto& fp : links_[i]->anchor_fingerprints)
+        if (links_[j]->anchor_fingerprints.contains(fp))
+          throw std::runtime_error("peers " + links_[j]->cfg.id + " and " + links_[i]->cfg.id +
+                                   " share a trust anchor: each peer needs its own CA");
+  }
 }
 
 Peers::~Peers() = default;
@@ -92,6 +104,16 @@ const std::string& Peers::trust_anchor_pem(const std::string& peer_id) const {
   return link(peer_id).anchor_pem;
 }
 
+bool Peers::is_trust_anchor(const std::string& peer_id, const std::string& ca_pem) const {
+  auto certs = pem_certificates(ca_pem);
+  if (certs.size() != 1) return false;
+  try {
+    return link(peer_id).anchor_fingerprints.contains(crypto::inspect_cert(certs.front()).fingerprint_sha256);
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 boost::asio::awaitable<http::ClientResponse> Peers::call(const std::string& peer_id, http::ClientRequest req) {
   Link& l = link(peer_id);
   {
@@ -111,7 +133,12 @@ boost::asio::awaitable<http::ClientResponse> Peers::call(const std::string& peer
   req.url = l.cfg.api_root + req.url;
   const std::string method = req.method, url = req.url;
   const auto started = Clock::now();
-  auto rsp = co_await l.client.request(std::move(req));
+  http::ClientResponse rsp;
+  try {
+    rsp = co_await l.client.request(std::move(req));
+  } catch (const std::exception& e) {
+    rsp.error = e.what();  // never leave the peer marked as being probed
+  }
   const bool slow = Clock::now() - started >= std::chrono::milliseconds(l.cfg.timeout_ms) * 9 / 10;
   std::lock_guard lock(l.mutex);
   l.probing = false;

@@ -37,6 +37,8 @@ class Peers {
   // Every peer's trust anchors, for the listener's client-certificate trust store.
   std::string trust_anchors_pem() const;
   const std::string& trust_anchor_pem(const std::string& peer_id) const;
+  // True when ca_pem is exactly one certificate, one of the peer's configured anchors.
+  bool is_trust_anchor(const std::string& peer_id, const std::string& ca_pem) const;
 
   // One exchange with the peer (url = path under its api_root). Transport failures throw ApiError:
   // 502 PEER_UNREACHABLE (refused, reset, bad TLS), 504 PEER_TIMEOUT; after a timeout the peer is skipped

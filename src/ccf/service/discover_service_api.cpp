@@ -19,10 +19,10 @@ std::string DiscoverService::discover(const Principal& caller, const model::Disc
   ctx_.store.for_each_api(query.apiName, query.apiName ? std::nullopt : query.aefId,
                           [&](const ServiceApiRecord& rec) {
                             if (!model::matches(rec.api, query)) return;
-                            if (peer && !shareable_to(rec, *peer, ctx_.config)) return;
+                            if (peer && !shareable_to(rec, *peer, ctx_.config, ctx_.store)) return;
                             if (any) body += ',';
                             if (peer) {
-                              auto api = publication_for(rec, *peer, ctx_.config.ccf.id);
+                              auto api = publication_for(rec, *peer, ctx_.config.ccf.id, ctx_.store);
                               api.apiId = rec.api.apiId;
                               body += discovery_json(api);
                             } else {

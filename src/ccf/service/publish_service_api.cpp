@@ -56,10 +56,15 @@ void PublishService::check_peer_publication(const Principal& caller, model::Serv
   }
   if (!foreign.empty())
     throw ApiError(403, "Forbidden", "a peer CCF may only publish APIs of AEFs it serves", "FORBIDDEN", foreign);
-  // The CCF to ask about these AEFs; a peer may name the CCF it learnt them from, never this one.
+  // The CCF to ask about these AEFs: the peer itself, or (CAPIF-6 relay) a CCF the publication came
+  // through; never this one.
   if (!api.ccfId) api.ccfId = caller.id;
-  if (*api.ccfId == own)
-    throw ApiError::bad_request("a peer cannot publish APIs served by this CCF", {{"/ccfId", "must not be " + own}});
+  const bool on_path = api.pubApiPath && api.pubApiPath->ccfIds &&
+                       std::find(api.pubApiPath->ccfIds->begin(), api.pubApiPath->ccfIds->end(), *api.ccfId) !=
+                           api.pubApiPath->ccfIds->end();
+  if (*api.ccfId == own || (*api.ccfId != caller.id && !on_path))
+    throw ApiError::bad_request("ccfId must name the publishing CCF or one on its publication path",
+                                {{"/ccfId", "must be " + caller.id + " or a CCF of pubApiPath, not " + own}});
 }
 
 void PublishService::check_aefs(const Principal& caller, const model::ServiceAPIDescription& api) const {

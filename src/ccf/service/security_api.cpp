@@ -151,7 +151,7 @@ boost::asio::awaitable<model::ServiceSecurity> SecurityService::negotiate(
       r = resolve(ctx_.store, e, ptr, errs);
       if (r) {
         auto api = ctx_.store.service_api(r->api_ids.front());
-        designated = api ? designated_ccf_of(*api, ctx_.config) : std::string();
+        designated = api ? designated_ccf_of(*api, ctx_.store) : std::string();
       }
     }
     if (!r) continue;

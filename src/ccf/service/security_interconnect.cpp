@@ -3,6 +3,7 @@
 // CCF's answer to that fetch.
 #include "capif/crypto/encoding.hpp"
 #include "ccf/interconnect/peer_client.hpp"
+#include "ccf/interconnect/peers.hpp"
 #include "ccf/interconnect/sharing.hpp"
 #include "ccf/service/security_api.hpp"
 #include "ccf/service/security_resolve.hpp"
@@ -27,10 +28,21 @@ model::ServiceSecurity SecurityService::negotiate_for_peer(const Principal& peer
   const auto* link = ctx_.config.peer(peer.id);
   std::vector<std::string> shared;
   ctx_.store.for_each_api(std::nullopt, std::nullopt, [&](const ServiceApiRecord& rec) {
-    if (shareable_to(rec, *link, ctx_.config)) shared.push_back(*rec.api.apiId);
+    // Only APIs of our own AEFs: one relayed from a third CCF is negotiated there, not here.
+    if (published_here(rec, ctx_.store) && shareable_to(rec, *link, ctx_.config, ctx_.store))
+      shared.push_back(*rec.api.apiId);
   });
   std::map<std::string, std::string> local_of_remote;
   for (const auto& pub : ctx_.store.peer_publications(peer.id)) local_of_remote[pub.remote_api_id] = pub.api_id;
+  // Invoker ids are unique here across our own invokers and every peer's: a peer cannot take the id of
+  // one of ours (or of another peer's) and have its context, revocation time or AEF cache entry confused.
+  bool taken = ctx_.store.invoker(invoker_id).has_value();
+  ctx_.store.for_each_remote_security_context([&](const SecurityContextRecord& r) {
+    if (r.api_invoker_id == invoker_id && r.onboarded_ccf_id != peer.id) taken = true;
+  });
+  if (taken)
+    throw ApiError(409, "Conflict", "API invoker id " + invoker_id + " is already in use at this CCF", "CONFLICT",
+                   {{"apiInvokerId", "is taken by another API invoker"}});
   SecurityContextRecord rec;
   rec.api_invoker_id = invoker_id;
   rec.onboarded_ccf_id = peer.id;
@@ -108,6 +120,11 @@ boost::asio::awaitable<void> SecurityService::fetch_from_onboarded(SecurityConte
   });
   if (!missing) co_return;
   auto info = co_await ctx_.peer_client->security_info(rec.onboarded_ccf_id, rec.api_invoker_id, aef_id);
+  // The context may have been revoked or renegotiated while we waited: never write back a stale one.
+  auto current = ctx_.store.remote_security_context(rec.onboarded_ccf_id, rec.api_invoker_id);
+  if (!current || current->updated_at != rec.updated_at || current->entries.size() != rec.entries.size())
+    throw ApiError::not_found("the security context of API invoker " + rec.api_invoker_id +
+                              " changed while its keys were fetched; try again");
   for (auto& e : rec.entries) {
     if (e.aef_id != aef_id) continue;
     for (const auto& i : info.securityInfo) {
@@ -118,7 +135,14 @@ boost::asio::awaitable<void> SecurityService::fetch_from_onboarded(SecurityConte
         throw ApiError(502, "Bad Gateway", "peer CCF " + rec.onboarded_ccf_id + " sent an AEFPSK that is not base64",
                        "PEER_BAD_ANSWER");
       }
-      if (e.method == "PKI") e.ca_pem = *i.authenticationInfo;
+      // The CA handed to our AEF is trusted by its listener: only the peer's configured anchor will do.
+      if (e.method == "PKI") {
+        if (!ctx_.peers->is_trust_anchor(rec.onboarded_ccf_id, *i.authenticationInfo))
+          throw ApiError(502, "Bad Gateway",
+                         "peer CCF " + rec.onboarded_ccf_id + " handed over a CA that is not its configured trust anchor",
+                         "PEER_BAD_ANSWER");
+        e.ca_pem = *i.authenticationInfo;
+      }
     }
   }
   ctx_.store.put_remote_security_context(rec);

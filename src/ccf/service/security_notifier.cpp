@@ -65,19 +65,20 @@ asio::awaitable<void> post(http::ClientConfig cfg, std::string url, std::string 
 }
 
 asio::awaitable<void> deliver(Delivery d) {
+  auto ex = co_await asio::this_coro::executor;
   if (d.peers)
-    for (const auto& peer : d.outcome.peers)
-      asio::co_spawn(co_await asio::this_coro::executor, revoke_at_peer(*d.peers, peer, d.outcome.invoker_id),
-                     asio::detached);
+    for (const auto& peer : d.outcome.peers) asio::co_spawn(ex, revoke_at_peer(*d.peers, peer, d.outcome.invoker_id), asio::detached);
   for (auto& call : d.outcome.aef_calls) {
     auto cfg = d.base;
     cfg.expected_server_cn = call.aef_id;  // the AEF's certificate has CN = aefId, not a host name
-    co_await post(cfg, call.url, model::to_json(call.body).dump(), "revoke-authorization");
+    std::string body = model::to_json(call.body).dump();
+    co_await post(cfg, call.url, std::move(body), "revoke-authorization");
   }
   if (d.outcome.invoker_destination) {
     auto cfg = d.base;
     cfg.allow_plain_http = true;  // an invoker sidecar listens on plain HTTP on loopback
-    co_await post(cfg, *d.outcome.invoker_destination, model::to_json(d.outcome.notification).dump(),
+    std::string body = model::to_json(d.outcome.notification).dump();
+    co_await post(cfg, *d.outcome.invoker_destination, std::move(body),
                   "SecurityNotification");
   }
 }
