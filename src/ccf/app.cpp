@@ -3,6 +3,7 @@
 #include "capif/http/server.hpp"
 #include "ccf/api/routes.hpp"
 #include "ccf/ccf_pki.hpp"
+#include "ccf/service/notification_delivery.hpp"
 #include "ccf/store/ccf_store.hpp"
 
 #include <spdlog/sinks/basic_file_sink.h>
@@ -26,6 +27,7 @@ struct CcfApp::Impl {
         pki(CcfPki::load_or_create(cfg)),
         store(cfg.data_dir / "ccf.db"),
         ctx{cfg, pki, store},
+        delivery(ctx),
         server(server_config(), routes(), authenticator()) {}
 
   http::ServerConfig server_config() const {
@@ -57,10 +59,14 @@ struct CcfApp::Impl {
     api::add_access_control_policy_routes(r, ctx);
     api::add_logging_routes(r, ctx);
     api::add_auditing_routes(r, ctx);
+    api::add_events_routes(r, ctx);
     const std::string id = cfg.ccf.id;
+    // The notification counters are here so that operators and tests can see deliveries and give-ups.
     r.add("GET", "/healthz",
-          [id](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
-            co_return http::Response::json(200, nlohmann::json{{"status", "ok"}, {"ccfId", id}}.dump());
+          [this, id](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
+            co_return http::Response::json(
+                200,
+                nlohmann::json{{"status", "ok"}, {"ccfId", id}, {"notifications", delivery.stats()}}.dump());
           },
           {http::ClientAuth::optional, {}});
     return r;
@@ -80,6 +86,7 @@ struct CcfApp::Impl {
   CcfPki pki;
   CcfStore store;
   CcfContext ctx;
+  NotificationDelivery delivery;  // before the server: routes may write notices from the first request
   http::Server server;
 };
 
@@ -89,7 +96,9 @@ std::uint16_t CcfApp::listen() {
   return impl_->server.listen();
 }
 void CcfApp::run() {
+  impl_->delivery.start();
   impl_->server.run();
+  impl_->delivery.stop();
 }
 void CcfApp::stop() {
   impl_->server.stop();

@@ -56,6 +56,15 @@ struct CcfConfig {
       std::int64_t timeout_ms = 5000;  // outbound SecurityNotification / revoke-authorization calls
     } notifications;
   } security;
+  // Outbound notifications (events, SecurityNotification, revoke-authorization): each is kept in the
+  // store until delivered, retried with exponential backoff, and given up after give_up_after_s.
+  struct Notifications {
+    std::int64_t timeout_ms = 5000;           // connect and request timeout of one attempt (events)
+    std::int64_t retry_initial_ms = 1000;     // first backoff; doubles per failed attempt
+    std::int64_t retry_max_ms = 60000;        // backoff ceiling
+    std::int64_t give_up_after_s = 86400;     // a notification this old is dropped (logged and counted)
+    std::int64_t max_response_bytes = 65536;  // body limit of a callback's answer
+  } notifications;
   struct Log {
     std::string level = "info";  // trace|debug|info|warn|error|off
     std::filesystem::path file;  // empty = stderr; else absolute after loading

@@ -4,9 +4,6 @@
 #include "ccf/api/adapter.hpp"
 #include "ccf/onboarding_credentials.hpp"
 #include "ccf/service/api_invoker_management.hpp"
-#include "ccf/service/security_notifier.hpp"
-
-#include <boost/asio/this_coro.hpp>
 
 namespace capif::ccf::api {
 namespace {
@@ -51,14 +48,8 @@ void add_invoker_management_routes(http::Router& router, const CcfContext& ctx) 
 
   router.add(
       "DELETE", std::string(kBase) + "/{onboardingId}",
-      [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        // Offboarding deletes the security context; its AEFs must stop accepting the invoker at once
-        // (TS 33.122 6.8), so they get revoke-authorization as for a revocation.
-        auto security = ctx.store.security_context(rc.param("onboardingId"));
+      [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
         svc->offboard(rc.principal, rc.param("onboardingId"));
-        if (security)
-          spawn_revocation_delivery(co_await boost::asio::this_coro::executor, ctx,
-                                    SecurityService(ctx).offboarding_outcome(*security));
         co_return http::Response::no_content();
       },
       invoker);

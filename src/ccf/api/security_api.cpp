@@ -3,9 +3,6 @@
 
 #include "ccf/api/adapter.hpp"
 #include "ccf/api/routes.hpp"
-#include "ccf/service/security_notifier.hpp"
-
-#include <boost/asio/this_coro.hpp>
 
 namespace capif::ccf::api {
 namespace {
@@ -66,19 +63,17 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
       aef);
 
   router.add("DELETE", one,
-             [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-               auto outcome = svc->revoke_all(rc.principal, rc.param("apiInvokerId"));
-               spawn_revocation_delivery(co_await boost::asio::this_coro::executor, ctx, std::move(outcome));
+             [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
+               svc->revoke_all(rc.principal, rc.param("apiInvokerId"));  // notifications: via the outbox
                co_return http::Response::no_content();
              },
              {http::ClientAuth::required, {PrincipalKind::aef, PrincipalKind::invoker}});
 
   router.add(
       "POST", one + "/delete",
-      [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
+      [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
         auto n = model_body<model::SecurityNotification>(rc.request, kJson, "SecurityNotification");
-        auto outcome = svc->revoke_some(rc.principal, rc.param("apiInvokerId"), n);
-        spawn_revocation_delivery(co_await boost::asio::this_coro::executor, ctx, std::move(outcome));
+        svc->revoke_some(rc.principal, rc.param("apiInvokerId"), n);  // notifications: via the outbox
         co_return http::Response::no_content();
       },
       aef);

@@ -1,6 +1,9 @@
 #include "ccf/service/api_invoker_management.hpp"
 
 #include "capif/crypto/encoding.hpp"
+#include "ccf/service/capif_events.hpp"
+#include "ccf/service/security_api.hpp"
+#include "ccf/service/security_notifier.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -23,7 +26,7 @@ model::APIInvokerEnrolmentDetails InvokerManagement::onboard(model::APIInvokerEn
   rec.cert_fingerprint = fingerprint_of(*rec.details.onboardingInformation.apiInvokerCertificate);
   const std::string secret = crypto::random_token(32);
   rec.secret_hash = crypto::sha256_hex(secret);
-  ctx_.store.put_invoker(rec);
+  ctx_.store.put_invoker(rec, {{invoker_event("API_INVOKER_ONBOARDED", id)}, {}});
   spdlog::info("onboarded API invoker {}", id);
   auto out = rec.details;
   out.onboardingInformation.onboardingSecret = secret;
@@ -56,7 +59,7 @@ model::APIInvokerEnrolmentDetails InvokerManagement::replace(InvokerRecord rec,
     in.onboardingInformation.apiInvokerCertificate = rec.details.onboardingInformation.apiInvokerCertificate;
   }
   rec.details = std::move(in);
-  ctx_.store.put_invoker(rec);
+  ctx_.store.put_invoker(rec, {{invoker_event("API_INVOKER_UPDATED", id)}, {}});
   return rec.details;
 }
 
@@ -76,7 +79,16 @@ model::APIInvokerEnrolmentDetails InvokerManagement::patch(
 
 void InvokerManagement::offboard(const Principal& caller, const std::string& id) {
   own(caller, id);
-  ctx_.store.delete_invoker(id);
+  Notices notices;
+  notices.events.push_back(invoker_event("API_INVOKER_OFFBOARDED", id));
+  // Offboarding deletes the security context; its AEFs must stop accepting the invoker at once
+  // (TS 33.122 6.8), so they get revoke-authorization as for a revocation.
+  if (auto security = ctx_.store.security_context(id)) {
+    notices.messages = revocation_messages(SecurityService(ctx_).offboarding_outcome(*security));
+    auto acl = access_policy_events(ctx_, id, *security, std::nullopt);
+    notices.events.insert(notices.events.end(), acl.begin(), acl.end());
+  }
+  ctx_.store.delete_invoker(id, notices);
   spdlog::info("offboarded API invoker {}", id);
 }
 

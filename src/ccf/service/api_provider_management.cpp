@@ -1,5 +1,7 @@
 #include "ccf/service/api_provider_management.hpp"
 
+#include "ccf/service/capif_events.hpp"
+
 #include "capif/crypto/encoding.hpp"
 #include "capif/model/json_reader.hpp"
 
@@ -114,8 +116,15 @@ model::APIProviderEnrolmentDetails ProviderManagement::patch(
 }
 
 void ProviderManagement::deregister(const Principal& caller, const std::string& dom_id) {
-  own(caller, dom_id);
-  ctx_.store.delete_provider(dom_id);
+  auto rec = own(caller, dom_id);
+  // Every API its APFs published goes with the domain: subscribers learn that as for an unpublish.
+  Notices notices;
+  for (const auto& f : rec.functions)
+    for (const auto& api : ctx_.store.service_apis_of(*f.details.apiProvFuncId)) {
+      notices.events.push_back(service_api_event("SERVICE_API_UNAVAILABLE", api.api));
+      notices.events.push_back(access_policy_unavailable_event(api.api));
+    }
+  ctx_.store.delete_provider(dom_id, notices);
   spdlog::info("deregistered API provider domain {}", dom_id);
 }
 

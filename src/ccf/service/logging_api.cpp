@@ -1,6 +1,7 @@
 #include "ccf/service/logging_api.hpp"
 
 #include "capif/crypto/encoding.hpp"
+#include "ccf/service/capif_events.hpp"
 #include "ccf/service/security_api.hpp"
 
 namespace capif::ccf {
@@ -12,7 +13,7 @@ std::string LoggingService::add(const Principal& caller, const std::string& aef_
   if (log.aefId != aef_id)
     throw ApiError::bad_request("aefId does not match the resource", {{"/aefId", "must be " + aef_id}});
   StoredInvocationLog rec{crypto::random_id("LOG"), unix_now(), log};
-  ctx_.store.add_invocation_log(rec);
+  ctx_.store.add_invocation_log(rec, {invocation_events(log), {}});
   return rec.log_id;
 }
 

@@ -1,6 +1,7 @@
 #include "ccf/service/publish_service_api.hpp"
 
 #include "capif/crypto/encoding.hpp"
+#include "ccf/service/capif_events.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -45,7 +46,7 @@ model::ServiceAPIDescription PublishService::publish(const Principal& caller, co
     throw ApiError::bad_request("apiId is assigned by the CCF", {{"/apiId", "must not be present"}});
   check_aefs(caller, api);
   api.apiId = crypto::random_id("API");
-  ctx_.store.put_service_api({apf_id, api, {}});
+  ctx_.store.put_service_api({apf_id, api, {}}, {{service_api_event("SERVICE_API_AVAILABLE", api)}, {}});
   spdlog::info("APF {} published service API {} ({})", apf_id, *api.apiId, api.apiName);
   return api;
 }
@@ -74,7 +75,7 @@ model::ServiceAPIDescription PublishService::update(const Principal& caller, con
                                 {{"/apiId", "must be " + api_id + " or absent"}});
   check_aefs(caller, api);
   api.apiId = api_id;
-  ctx_.store.put_service_api({apf_id, api, {}});
+  ctx_.store.put_service_api({apf_id, api, {}}, {{service_api_event("SERVICE_API_UPDATE", api)}, {}});
   return api;
 }
 
@@ -88,15 +89,17 @@ model::ServiceAPIDescription PublishService::patch(const Principal& caller, cons
   if (!merged) throw ApiError::bad_request("the patched service API description is not valid", errs);
   check_aefs(caller, *merged);
   merged->apiId = api_id;
-  ctx_.store.put_service_api({apf_id, *merged, {}});
+  ctx_.store.put_service_api({apf_id, *merged, {}}, {{service_api_event("SERVICE_API_UPDATE", *merged)}, {}});
   return *merged;
 }
 
 void PublishService::unpublish(const Principal& caller, const std::string& apf_id,
                                const std::string& api_id) {
   check_apf(caller, apf_id);
-  existing(apf_id, api_id);
-  ctx_.store.delete_service_api(api_id);
+  auto rec = existing(apf_id, api_id);
+  ctx_.store.delete_service_api(api_id, {{service_api_event("SERVICE_API_UNAVAILABLE", rec.api),
+                                          access_policy_unavailable_event(rec.api)},
+                                         {}});
   spdlog::info("APF {} unpublished service API {}", apf_id, api_id);
 }
 

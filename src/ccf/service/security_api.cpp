@@ -3,13 +3,15 @@
 #include "capif/crypto/encoding.hpp"
 #include "capif/crypto/jwt.hpp"
 #include "capif/crypto/kdf.hpp"
+#include "ccf/service/capif_events.hpp"
+#include "ccf/service/security_notifier.hpp"
 
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cctype>
+#include <chrono>
 
 namespace capif::ccf {
 namespace {
@@ -150,7 +152,9 @@ model::ServiceSecurity SecurityService::negotiate(const Principal& caller, const
     throw ApiError::bad_request("the security information names unknown AEFs or interfaces", errs);
   rec.security = std::move(in);
   rec.updated_at = unix_now();
-  ctx_.store.put_security_context(rec);
+  Notices notices;
+  notices.events = access_policy_events(ctx_, invoker_id, ctx_.store.security_context(invoker_id), rec);
+  ctx_.store.put_security_context(rec, notices);
   spdlog::info("API invoker {} negotiated security methods for {} interfaces", invoker_id,
                rec.entries.size());
   return rec.security;
@@ -225,16 +229,13 @@ RevocationOutcome SecurityService::revoke_all(const Principal& caller, const std
   if (by_aef && std::none_of(rec.entries.begin(), rec.entries.end(),
                              [&](const auto& e) { return e.aef_id == caller.id; }))
     throw ApiError::forbidden("API invoker " + invoker_id + " did not negotiate an API of this AEF");
-  ctx_.store.delete_security_context(invoker_id);
-  ctx_.store.set_revoked_at(invoker_id, unix_now());
-  spdlog::info("security context of API invoker {} deleted by {} {}", invoker_id, to_string(caller.kind),
-               caller.id);
-
   RevocationOutcome out;
-  std::vector<std::string> all_ids;
-  for (const auto& e : rec.entries)
+  std::vector<std::string> all_ids, all_aefs;
+  for (const auto& e : rec.entries) {
+    if (!contains(all_aefs, e.aef_id)) all_aefs.push_back(e.aef_id);
     for (const auto& id : e.api_ids)
       if (!contains(all_ids, id)) all_ids.push_back(id);
+  }
   // The invoker is told when someone else revoked its authorization (TS 29.222 5.6.2.5).
   if (by_aef && !all_ids.empty()) {
     out.invoker_destination = rec.security.notificationDestination;
@@ -242,6 +243,13 @@ RevocationOutcome SecurityService::revoke_all(const Principal& caller, const std
   }
   // Every other AEF drops its cached credentials of the invoker (TS 29.222 6.2.2.3).
   out.aef_calls = aef_calls(rec, by_aef ? caller.id : std::string());
+  Notices notices;
+  notices.messages = revocation_messages(out);
+  notices.events = access_policy_events(ctx_, invoker_id, rec, std::nullopt);
+  notices.events.push_back(authorization_revoked_event(invoker_id, all_ids, all_aefs));
+  ctx_.store.revoke_security(invoker_id, std::nullopt, unix_now(), notices);
+  spdlog::info("security context of API invoker {} deleted by {} {}", invoker_id, to_string(caller.kind),
+               caller.id);
   return out;
 }
 
@@ -302,18 +310,21 @@ RevocationOutcome SecurityService::revoke_some(const Principal& caller, const st
     kept.entries.push_back(std::move(e));
     kept.security.securityInfo.push_back(rec.security.securityInfo[i]);
   }
-  if (kept.entries.empty()) {
-    ctx_.store.delete_security_context(invoker_id);
-  } else {
+  std::optional<SecurityContextRecord> after;
+  if (!kept.entries.empty()) {
     kept.updated_at = unix_now();
-    ctx_.store.put_security_context(kept);
+    after = std::move(kept);
   }
-  ctx_.store.set_revoked_at(invoker_id, unix_now());
-  spdlog::info("AEF {} revoked {} APIs of API invoker {}", caller.id, n.apiIds.size(), invoker_id);
   RevocationOutcome out;
   out.invoker_destination = rec.security.notificationDestination;
   out.notification = n;
   out.notification.aefId = caller.id;
+  Notices notices;
+  notices.messages = revocation_messages(out);
+  notices.events = access_policy_events(ctx_, invoker_id, rec, after);
+  notices.events.push_back(authorization_revoked_event(invoker_id, n.apiIds, {caller.id}));
+  ctx_.store.revoke_security(invoker_id, after, unix_now(), notices);
+  spdlog::info("AEF {} revoked {} APIs of API invoker {}", caller.id, n.apiIds.size(), invoker_id);
   return out;
 }
 

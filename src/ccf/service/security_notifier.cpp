@@ -1,68 +1,28 @@
 #include "ccf/service/security_notifier.hpp"
 
-#include "capif/http/client.hpp"
-
-#include <spdlog/spdlog.h>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/this_coro.hpp>
-
 namespace capif::ccf {
-namespace {
-namespace asio = boost::asio;
 
-struct Delivery {
-  http::ClientConfig base;  // trusts the CCF CA, presents the CCF server certificate (clientAuth EKU)
-  RevocationOutcome outcome;
-};
-
-asio::awaitable<void> post(http::ClientConfig cfg, std::string url, std::string body, std::string what) {
-  try {
-    auto ex = co_await asio::this_coro::executor;
-    http::HttpsClient client(ex, std::move(cfg));
-    http::ClientRequest req;
-    req.method = "POST";
-    req.url = url;
-    req.body = std::move(body);
-    req.content_type = "application/json";
-    auto rsp = co_await client.request(std::move(req));
-    if (!rsp.ok())
-      spdlog::warn("{} to {} failed: {}", what, url, rsp.error);
-    else if (rsp.status / 100 != 2)
-      spdlog::warn("{} to {} answered {}", what, url, rsp.status);
-    else
-      spdlog::info("{} delivered to {}", what, url);
-  } catch (const std::exception& e) {
-    spdlog::warn("{} to {} failed: {}", what, url, e.what());
+std::vector<OutboxMessage> revocation_messages(const RevocationOutcome& outcome) {
+  std::vector<OutboxMessage> out;
+  for (const auto& call : outcome.aef_calls) {
+    OutboxMessage m;
+    m.queue = "aef:" + call.aef_id;  // in order per AEF: a later revocation never overtakes an earlier one
+    m.kind = "RevokeAuthorization";
+    m.url = call.url;
+    m.body = model::to_json(call.body).dump();
+    m.server_cn = call.aef_id;  // the AEF's certificate has CN = aefId, not a host name
+    out.push_back(std::move(m));
   }
-}
-
-asio::awaitable<void> deliver(Delivery d) {
-  for (auto& call : d.outcome.aef_calls) {
-    auto cfg = d.base;
-    cfg.expected_server_cn = call.aef_id;  // the AEF's certificate has CN = aefId, not a host name
-    co_await post(cfg, call.url, model::to_json(call.body).dump(), "revoke-authorization");
+  if (outcome.invoker_destination) {
+    OutboxMessage m;
+    m.queue = "inv:" + outcome.notification.apiInvokerId;
+    m.kind = "SecurityNotification";
+    m.url = *outcome.invoker_destination;
+    m.body = model::to_json(outcome.notification).dump();
+    m.allow_plain_http = true;  // an invoker sidecar listens on plain HTTP on loopback
+    out.push_back(std::move(m));
   }
-  if (d.outcome.invoker_destination) {
-    auto cfg = d.base;
-    cfg.allow_plain_http = true;  // an invoker sidecar listens on plain HTTP on loopback
-    co_await post(cfg, *d.outcome.invoker_destination, model::to_json(d.outcome.notification).dump(),
-                  "SecurityNotification");
-  }
-}
-}  // namespace
-
-void spawn_revocation_delivery(asio::any_io_executor executor, const CcfContext& ctx,
-                               RevocationOutcome outcome) {
-  if (outcome.aef_calls.empty() && !outcome.invoker_destination) return;
-  Delivery d;
-  d.base.ca_pem = ctx.pki.ca.cert_pem();
-  d.base.client_cert_pem = ctx.pki.server_cert_pem;
-  d.base.client_key_pem = ctx.pki.server_key_pem;
-  d.base.connect_timeout = std::chrono::milliseconds(ctx.config.security.notifications.timeout_ms);
-  d.base.request_timeout = d.base.connect_timeout;
-  d.outcome = std::move(outcome);
-  asio::co_spawn(executor, deliver(std::move(d)), asio::detached);
+  return out;
 }
 
 }  // namespace capif::ccf

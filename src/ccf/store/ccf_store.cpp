@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace capif::ccf {
 namespace {
 using nlohmann::json;
@@ -69,6 +71,29 @@ const std::vector<std::string> kMigrations = {
       doc TEXT NOT NULL);
     CREATE INDEX invocation_logs_aef ON invocation_logs(aef_id, received_at);
     CREATE INDEX invocation_logs_invoker ON invocation_logs(api_invoker_id, received_at);
+    )sql",
+    // 3: CAPIF_Events_API subscriptions and the outbox of notifications still to deliver (events,
+    // SecurityNotification, revoke-authorization), written in the transaction of the change causing them.
+    R"sql(
+    CREATE TABLE event_subscriptions(
+      subscription_id TEXT PRIMARY KEY,
+      subscriber_id TEXT NOT NULL,
+      doc TEXT NOT NULL,
+      created_at_ms INTEGER NOT NULL,
+      reports INTEGER NOT NULL);
+    CREATE INDEX event_subscriptions_subscriber ON event_subscriptions(subscriber_id);
+    CREATE TABLE outbox(
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      queue TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      url TEXT NOT NULL,
+      body TEXT NOT NULL,
+      server_cn TEXT NOT NULL,
+      allow_plain_http INTEGER NOT NULL,
+      created_at_ms INTEGER NOT NULL,
+      not_before_ms INTEGER NOT NULL,
+      attempts INTEGER NOT NULL);
+    CREATE INDEX outbox_queue ON outbox(queue, seq);
     )sql",
 };
 
@@ -176,6 +201,13 @@ void CcfStore::load() {
       });
   db_.query("SELECT api_invoker_id, revoked_at FROM security_revocations", {},
             [&](const store::Statement& s) { revoked_at_[s.text(0)] = s.integer(1); });
+  db_.query("SELECT subscription_id, subscriber_id, doc, created_at_ms, reports FROM event_subscriptions", {},
+            [&](const store::Statement& s) {
+              EventSubscriptionRecord r{s.text(0), s.text(1),
+                                        decode<model::EventSubscription>(s.text(2), "event subscription"),
+                                        s.integer(3), s.integer(4)};
+              subscriptions_[r.subscription_id] = std::move(r);
+            });
   spdlog::info("store: {} invokers, {} provider domains, {} service APIs", invokers_.size(),
                providers_.size(), apis_.size());
 }
@@ -187,10 +219,12 @@ std::optional<Principal> CcfStore::principal_for(const std::string& fingerprint)
   return it->second;
 }
 
-void CcfStore::put_invoker(const InvokerRecord& rec) {
+void CcfStore::put_invoker(const InvokerRecord& rec, const Notices& notices) {
   const std::string& id = *rec.details.apiInvokerId;
   std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
   db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
     db.exec(
         "INSERT INTO invokers(api_invoker_id, doc, cert_fingerprint, secret_hash) VALUES (?,?,?,?) "
         "ON CONFLICT(api_invoker_id) DO UPDATE SET doc=excluded.doc, "
@@ -202,11 +236,16 @@ void CcfStore::put_invoker(const InvokerRecord& rec) {
   if (auto it = invokers_.find(id); it != invokers_.end()) principals_.erase(it->second.cert_fingerprint);
   principals_[rec.cert_fingerprint] = Principal{PrincipalKind::invoker, id, {}};
   invokers_[id] = rec;
+  lock.unlock();
+  applied(plan);
 }
 
-void CcfStore::delete_invoker(const std::string& id) {
+void CcfStore::delete_invoker(const std::string& id, const Notices& notices) {
   std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
   db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
+    drop_subscriptions_db(db, id);
     db.exec("DELETE FROM security_contexts WHERE api_invoker_id=?", {id});
     db.exec("DELETE FROM invokers WHERE api_invoker_id=?", {id});
   });
@@ -216,6 +255,9 @@ void CcfStore::delete_invoker(const std::string& id) {
     principals_.erase(it->second.cert_fingerprint);
     invokers_.erase(it);
   }
+  drop_subscriptions_mem(id);
+  lock.unlock();
+  applied(plan);
 }
 
 std::optional<InvokerRecord> CcfStore::invoker(const std::string& id) const {
@@ -258,8 +300,9 @@ void CcfStore::put_provider(const ProviderDomainRecord& rec) {
   providers_[dom].details.apiProvFuncs.reset();
 }
 
-void CcfStore::delete_provider(const std::string& dom) {
+void CcfStore::delete_provider(const std::string& dom, const Notices& notices) {
   std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
   auto rec = provider(dom);
   if (!rec) return;
   std::vector<std::string> api_ids;
@@ -271,6 +314,8 @@ void CcfStore::delete_provider(const std::string& dom) {
     }
   }
   db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
+    for (const auto& f : rec->functions) drop_subscriptions_db(db, *f.details.apiProvFuncId);
     for (const auto& id : api_ids) db.exec("DELETE FROM service_apis WHERE api_id=?", {id});
     db.exec("DELETE FROM provider_domains WHERE api_prov_dom_id=?", {dom});
   });
@@ -283,8 +328,11 @@ void CcfStore::delete_provider(const std::string& dom) {
   for (const auto& f : rec->functions) {
     principals_.erase(f.cert_fingerprint);
     function_domain_.erase(*f.details.apiProvFuncId);
+    drop_subscriptions_mem(*f.details.apiProvFuncId);
   }
   providers_.erase(dom);
+  lock.unlock();
+  applied(plan);
 }
 
 std::optional<ProviderDomainRecord> CcfStore::provider(const std::string& dom) const {
@@ -317,12 +365,14 @@ void CcfStore::unindex_api(const ServiceApiRecord& rec) {
   apis_.erase(id);
 }
 
-void CcfStore::put_service_api(const ServiceApiRecord& in) {
+void CcfStore::put_service_api(const ServiceApiRecord& in, const Notices& notices) {
   auto rec = std::make_shared<ServiceApiRecord>(in);
   rec->discovery_json = discovery_json(rec->api);
   const std::string& id = *rec->api.apiId;
   std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
   db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
     db.exec(
         "INSERT INTO service_apis(api_id, apf_id, api_name, doc) VALUES (?,?,?,?) ON CONFLICT(api_id) DO "
         "UPDATE "
@@ -338,16 +388,24 @@ void CcfStore::put_service_api(const ServiceApiRecord& in) {
     unindex_api(*old);
   }
   index_api(rec);
+  lock.unlock();
+  applied(plan);
 }
 
-void CcfStore::delete_service_api(const std::string& api_id) {
+void CcfStore::delete_service_api(const std::string& api_id, const Notices& notices) {
   std::lock_guard writer(write_mutex_);
-  db_.transaction([&](store::Database& db) { db.exec("DELETE FROM service_apis WHERE api_id=?", {api_id}); });
+  const auto plan = plan_locked(notices);
+  db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
+    db.exec("DELETE FROM service_apis WHERE api_id=?", {api_id});
+  });
   std::unique_lock lock(mutex_);
   if (auto it = apis_.find(api_id); it != apis_.end()) {
     auto old = it->second;
     unindex_api(*old);
   }
+  lock.unlock();
+  applied(plan);
 }
 
 std::optional<ServiceApiRecord> CcfStore::service_api(const std::string& api_id) const {
@@ -384,27 +442,63 @@ std::size_t CcfStore::service_api_count() const {
   return apis_.size();
 }
 
-void CcfStore::put_security_context(const SecurityContextRecord& rec) {
+namespace {
+void write_security_context(store::Database& db, const SecurityContextRecord& rec) {
   const std::string& id = rec.api_invoker_id;
-  std::lock_guard writer(write_mutex_);
-  db_.transaction([&](store::Database& db) {
+  db.exec(
+      "INSERT INTO security_contexts(api_invoker_id, doc, updated_at) VALUES (?,?,?) "
+      "ON CONFLICT(api_invoker_id) DO UPDATE SET doc=excluded.doc, updated_at=excluded.updated_at",
+      {id, model::to_json(rec.security).dump(), rec.updated_at});
+  db.exec("DELETE FROM security_entries WHERE api_invoker_id=?", {id});
+  for (std::size_t i = 0; i < rec.entries.size(); ++i) {
+    const auto& e = rec.entries[i];
     db.exec(
-        "INSERT INTO security_contexts(api_invoker_id, doc, updated_at) VALUES (?,?,?) "
-        "ON CONFLICT(api_invoker_id) DO UPDATE SET doc=excluded.doc, updated_at=excluded.updated_at",
-        {id, model::to_json(rec.security).dump(), rec.updated_at});
-    db.exec("DELETE FROM security_entries WHERE api_invoker_id=?", {id});
-    for (std::size_t i = 0; i < rec.entries.size(); ++i) {
-      const auto& e = rec.entries[i];
-      db.exec(
-          "INSERT INTO security_entries(api_invoker_id, entry, aef_id, interface, api_ids, method, psk) "
-          "VALUES (?,?,?,?,?,?,?)",
-          {id, static_cast<std::int64_t>(i), e.aef_id, e.interface, json(e.api_ids).dump(),
-           e.method ? store::Value(*e.method) : store::Value(nullptr),
-           e.psk.empty() ? store::Value(nullptr) : store::Value(crypto::base64_encode(e.psk))});
-    }
+        "INSERT INTO security_entries(api_invoker_id, entry, aef_id, interface, api_ids, method, psk) "
+        "VALUES (?,?,?,?,?,?,?)",
+        {id, static_cast<std::int64_t>(i), e.aef_id, e.interface, json(e.api_ids).dump(),
+         e.method ? store::Value(*e.method) : store::Value(nullptr),
+         e.psk.empty() ? store::Value(nullptr) : store::Value(crypto::base64_encode(e.psk))});
+  }
+}
+}  // namespace
+
+void CcfStore::put_security_context(const SecurityContextRecord& rec, const Notices& notices) {
+  std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
+  db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
+    write_security_context(db, rec);
   });
   std::unique_lock lock(mutex_);
-  security_[id] = rec;
+  security_[rec.api_invoker_id] = rec;
+  lock.unlock();
+  applied(plan);
+}
+
+void CcfStore::revoke_security(const std::string& invoker_id,
+                               const std::optional<SecurityContextRecord>& kept, std::int64_t unix_seconds,
+                               const Notices& notices) {
+  std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
+  db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
+    if (kept)
+      write_security_context(db, *kept);
+    else
+      db.exec("DELETE FROM security_contexts WHERE api_invoker_id=?", {invoker_id});
+    db.exec(
+        "INSERT INTO security_revocations(api_invoker_id, revoked_at) VALUES (?,?) "
+        "ON CONFLICT(api_invoker_id) DO UPDATE SET revoked_at=excluded.revoked_at",
+        {invoker_id, unix_seconds});
+  });
+  std::unique_lock lock(mutex_);
+  if (kept)
+    security_[invoker_id] = *kept;
+  else
+    security_.erase(invoker_id);
+  revoked_at_[invoker_id] = unix_seconds;
+  lock.unlock();
+  applied(plan);
 }
 
 void CcfStore::delete_security_context(const std::string& invoker_id) {
@@ -447,14 +541,17 @@ std::optional<std::int64_t> CcfStore::revoked_at(const std::string& invoker_id) 
   return it->second;
 }
 
-void CcfStore::add_invocation_log(const StoredInvocationLog& rec) {
+void CcfStore::add_invocation_log(const StoredInvocationLog& rec, const Notices& notices) {
   std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
   db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
     db.exec(
         "INSERT INTO invocation_logs(log_id, seq, aef_id, api_invoker_id, received_at, doc) "
         "VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM invocation_logs), ?, ?, ?, ?)",
         {rec.log_id, rec.log.aefId, rec.log.apiInvokerId, rec.received_at, model::to_json(rec.log).dump()});
   });
+  applied(plan);
 }
 
 std::optional<StoredInvocationLog> CcfStore::invocation_log(const std::string& log_id) const {
@@ -482,6 +579,158 @@ std::vector<StoredInvocationLog> CcfStore::invocation_logs(
     });
   }
   return out;
+}
+
+CcfStore::Plan CcfStore::plan_locked(const Notices& notices) const {
+  Plan plan;
+  plan.messages = notices.messages;
+  if (notices.events.empty()) return plan;
+  const auto now = unix_now_ms();
+  std::shared_lock lock(mutex_);
+  // Deterministic order across subscriptions; within one subscription the events keep their order.
+  std::vector<const EventSubscriptionRecord*> subs;
+  for (const auto& [id, rec] : subscriptions_) subs.push_back(&rec);
+  std::sort(subs.begin(), subs.end(),
+            [](const auto* a, const auto* b) { return a->subscription_id < b->subscription_id; });
+  for (const auto* sub : subs) {
+    EventSubscriptionRecord counted = *sub;
+    for (const auto& ev : notices.events) {
+      if (!subscription_matches(counted, ev, now)) continue;
+      plan.messages.push_back(event_message(counted, ev.event, ev.detail, now));
+      ++counted.reports;
+    }
+    if (counted.reports != sub->reports) plan.reports.emplace_back(sub->subscription_id, counted.reports);
+  }
+  return plan;
+}
+
+void CcfStore::write_plan(store::Database& db, const Plan& plan) {
+  const auto now = unix_now_ms();
+  for (const auto& m : plan.messages)
+    db.exec(
+        "INSERT INTO outbox(queue, kind, url, body, server_cn, allow_plain_http, created_at_ms, "
+        "not_before_ms, "
+        "attempts) VALUES (?,?,?,?,?,?,?,?,0)",
+        {m.queue, m.kind, m.url, m.body, m.server_cn, std::int64_t{m.allow_plain_http}, now,
+         std::max(now, m.not_before_ms)});
+  for (const auto& [id, reports] : plan.reports)
+    db.exec("UPDATE event_subscriptions SET reports=? WHERE subscription_id=?", {reports, id});
+}
+
+void CcfStore::applied(const Plan& plan) {
+  if (plan.messages.empty()) return;
+  std::vector<std::string> queues;
+  {
+    std::unique_lock lock(mutex_);
+    for (const auto& [id, reports] : plan.reports)
+      if (auto it = subscriptions_.find(id); it != subscriptions_.end()) it->second.reports = reports;
+  }
+  for (const auto& m : plan.messages)
+    if (std::find(queues.begin(), queues.end(), m.queue) == queues.end()) queues.push_back(m.queue);
+  if (outbox_listener_) outbox_listener_(queues);
+}
+
+void CcfStore::drop_subscriptions_db(store::Database& db, const std::string& subscriber_id) {
+  db.exec(
+      "DELETE FROM outbox WHERE queue IN (SELECT 'sub:' || subscription_id FROM event_subscriptions WHERE "
+      "subscriber_id=?)",
+      {subscriber_id});
+  db.exec("DELETE FROM event_subscriptions WHERE subscriber_id=?", {subscriber_id});
+}
+
+void CcfStore::drop_subscriptions_mem(const std::string& subscriber_id) {
+  std::erase_if(subscriptions_, [&](const auto& kv) { return kv.second.subscriber_id == subscriber_id; });
+}
+
+void CcfStore::put_subscription(const EventSubscriptionRecord& rec,
+                                const std::vector<OutboxMessage>& messages) {
+  std::lock_guard writer(write_mutex_);
+  Plan plan;
+  plan.messages = messages;
+  db_.transaction([&](store::Database& db) {
+    db.exec(
+        "INSERT INTO event_subscriptions(subscription_id, subscriber_id, doc, created_at_ms, reports) "
+        "VALUES (?,?,?,?,?) ON CONFLICT(subscription_id) DO UPDATE SET doc=excluded.doc, "
+        "reports=excluded.reports",
+        {rec.subscription_id, rec.subscriber_id, model::to_json(rec.sub).dump(), rec.created_at_ms,
+         rec.reports});
+    write_plan(db, plan);
+  });
+  std::unique_lock lock(mutex_);
+  subscriptions_[rec.subscription_id] = rec;
+  lock.unlock();
+  applied(plan);
+}
+
+void CcfStore::delete_subscription(const std::string& subscription_id) {
+  std::lock_guard writer(write_mutex_);
+  db_.transaction([&](store::Database& db) {
+    db.exec("DELETE FROM outbox WHERE queue=?", {"sub:" + subscription_id});
+    db.exec("DELETE FROM event_subscriptions WHERE subscription_id=?", {subscription_id});
+  });
+  std::unique_lock lock(mutex_);
+  subscriptions_.erase(subscription_id);
+}
+
+std::optional<EventSubscriptionRecord> CcfStore::subscription(const std::string& subscription_id) const {
+  std::shared_lock lock(mutex_);
+  auto it = subscriptions_.find(subscription_id);
+  if (it == subscriptions_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::size_t CcfStore::subscription_count() const {
+  std::shared_lock lock(mutex_);
+  return subscriptions_.size();
+}
+
+std::vector<std::string> CcfStore::outbox_queues() const {
+  std::vector<std::string> out;
+  db_.query("SELECT queue, MIN(seq) AS first FROM outbox GROUP BY queue ORDER BY first", {},
+            [&](const store::Statement& s) { out.push_back(s.text(0)); });
+  return out;
+}
+
+std::optional<StoredOutboxMessage> CcfStore::outbox_head(const std::string& queue) const {
+  std::optional<StoredOutboxMessage> out;
+  db_.query(
+      "SELECT seq, kind, url, body, server_cn, allow_plain_http, created_at_ms, not_before_ms, attempts "
+      "FROM outbox WHERE queue=? ORDER BY seq LIMIT 1",
+      {queue}, [&](const store::Statement& s) {
+        StoredOutboxMessage m;
+        m.queue = queue;
+        m.seq = s.integer(0);
+        m.kind = s.text(1);
+        m.url = s.text(2);
+        m.body = s.text(3);
+        m.server_cn = s.text(4);
+        m.allow_plain_http = s.integer(5) != 0;
+        m.created_at_ms = s.integer(6);
+        m.not_before_ms = s.integer(7);
+        m.attempts = s.integer(8);
+        out = std::move(m);
+      });
+  return out;
+}
+
+void CcfStore::outbox_remove(std::int64_t seq) {
+  db_.transaction([&](store::Database& db) { db.exec("DELETE FROM outbox WHERE seq=?", {seq}); });
+}
+
+void CcfStore::outbox_attempted(std::int64_t seq) {
+  db_.transaction(
+      [&](store::Database& db) { db.exec("UPDATE outbox SET attempts=attempts+1 WHERE seq=?", {seq}); });
+}
+
+std::int64_t CcfStore::outbox_size() const {
+  std::int64_t n = 0;
+  db_.query("SELECT COUNT(*) FROM outbox", {}, [&](const store::Statement& s) { n = s.integer(0); });
+  return n;
+}
+
+void CcfStore::set_outbox_listener(std::function<void(const std::vector<std::string>&)> fn) {
+  std::lock_guard writer(write_mutex_);
+  outbox_listener_ = std::move(fn);
 }
 
 }  // namespace capif::ccf

@@ -8,8 +8,11 @@
 #include "capif/model/publish_service_api.hpp"
 #include "capif/model/security_api.hpp"
 #include "capif/store/sqlite.hpp"
+#include "ccf/store/event_fanout.hpp"
+#include "ccf/store/notices.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -75,19 +78,23 @@ class CcfStore {
   // Identity: the principal a current certificate (by SHA-256 fingerprint) belongs to.
   std::optional<Principal> principal_for(const std::string& fingerprint) const;
 
-  void put_invoker(const InvokerRecord& rec);  // insert or replace
-  void delete_invoker(const std::string& id);
+  // Every write takes the Notices the change causes; they are written to the outbox in the same
+  // transaction (notices.hpp).
+  void put_invoker(const InvokerRecord& rec, const Notices& notices = {});  // insert or replace
+  // Also removes the invoker's security context and its event subscriptions.
+  void delete_invoker(const std::string& id, const Notices& notices = {});
   std::optional<InvokerRecord> invoker(const std::string& id) const;
 
   void put_provider(const ProviderDomainRecord& rec);  // insert or replace, functions included
   // Removes the domain, its functions and every API its APFs published.
-  void delete_provider(const std::string& dom_id);
+  // Its functions' event subscriptions go too.
+  void delete_provider(const std::string& dom_id, const Notices& notices = {});
   std::optional<ProviderDomainRecord> provider(const std::string& dom_id) const;
   // Domain of a provider function id.
   std::optional<std::string> domain_of_function(const std::string& func_id) const;
 
-  void put_service_api(const ServiceApiRecord& rec);
-  void delete_service_api(const std::string& api_id);
+  void put_service_api(const ServiceApiRecord& rec, const Notices& notices = {});
+  void delete_service_api(const std::string& api_id, const Notices& notices = {});
   std::optional<ServiceApiRecord> service_api(const std::string& api_id) const;
   std::vector<ServiceApiRecord> service_apis_of(const std::string& apf_id) const;
 
@@ -97,23 +104,54 @@ class CcfStore {
   std::size_t service_api_count() const;
 
   // Security contexts (CAPIF_Security_API); delete_invoker removes the invoker's context too.
-  void put_security_context(const SecurityContextRecord& rec);  // insert or replace
+  void put_security_context(const SecurityContextRecord& rec,
+                            const Notices& notices = {});  // insert or replace
   void delete_security_context(const std::string& invoker_id);
   std::optional<SecurityContextRecord> security_context(const std::string& invoker_id) const;
   void for_each_security_context(const std::function<void(const SecurityContextRecord&)>& fn) const;
   // When the invoker's authorization was last revoked: tokens issued before are no longer valid.
   void set_revoked_at(const std::string& invoker_id, std::int64_t unix_seconds);
   std::optional<std::int64_t> revoked_at(const std::string& invoker_id) const;
+  // A revocation in one transaction: the context is replaced by `kept` (or deleted when nullopt) and the
+  // revocation time recorded.
+  void revoke_security(const std::string& invoker_id, const std::optional<SecurityContextRecord>& kept,
+                       std::int64_t unix_seconds, const Notices& notices);
 
   // Invocation logs (CAPIF_Logging_API_Invocation_API / CAPIF_Auditing_API), read from SQLite only:
   // auditing is rare and must not keep every log in memory.
-  void add_invocation_log(const StoredInvocationLog& rec);
+  void add_invocation_log(const StoredInvocationLog& rec, const Notices& notices = {});
   std::optional<StoredInvocationLog> invocation_log(const std::string& log_id) const;
   // Logs of the given AEFs (optionally of one invoker) in the order they were received.
   std::vector<StoredInvocationLog> invocation_logs(const std::vector<std::string>& aef_ids,
                                                    const std::optional<std::string>& invoker_id) const;
 
+  // Event subscriptions (CAPIF_Events_API). `messages` (a test notification, an immediate report) are
+  // written with the subscription.
+  void put_subscription(const EventSubscriptionRecord& rec, const std::vector<OutboxMessage>& messages = {});
+  // Pending notifications of the subscription are dropped with it.
+  void delete_subscription(const std::string& subscription_id);
+  std::optional<EventSubscriptionRecord> subscription(const std::string& subscription_id) const;
+  std::size_t subscription_count() const;
+
+  // The outbox (notification_delivery.hpp).
+  std::vector<std::string> outbox_queues() const;  // queues with pending messages
+  std::optional<StoredOutboxMessage> outbox_head(const std::string& queue) const;
+  void outbox_remove(std::int64_t seq);  // delivered or given up
+  void outbox_attempted(std::int64_t seq);
+  std::int64_t outbox_size() const;
+  // Called after a commit that added messages, with their queues (to wake the delivery worker).
+  void set_outbox_listener(std::function<void(const std::vector<std::string>&)> fn);
+
  private:
+  struct Plan {  // a change's Notices resolved to outbox rows (under the write lock)
+    std::vector<OutboxMessage> messages;
+    std::vector<std::pair<std::string, std::int64_t>> reports;  // subscription -> reports after this
+  };
+  Plan plan_locked(const Notices& notices) const;
+  void write_plan(store::Database& db, const Plan& plan);
+  void applied(const Plan& plan);  // after the commit: report counts in memory, wake the worker
+  void drop_subscriptions_db(store::Database& db, const std::string& subscriber_id);
+  void drop_subscriptions_mem(const std::string& subscriber_id);
   void load();
   void index_api(const std::shared_ptr<const ServiceApiRecord>& rec);
   void unindex_api(const ServiceApiRecord& rec);
@@ -132,6 +170,8 @@ class CcfStore {
   std::unordered_multimap<std::string, std::string> apis_by_apf_;
   std::unordered_map<std::string, SecurityContextRecord> security_;
   std::unordered_map<std::string, std::int64_t> revoked_at_;
+  std::unordered_map<std::string, EventSubscriptionRecord> subscriptions_;
+  std::function<void(const std::vector<std::string>&)> outbox_listener_;
 };
 
 std::string discovery_json(const model::ServiceAPIDescription& api);

@@ -1,0 +1,212 @@
+#include "ccf/service/notification_delivery.hpp"
+
+#include "capif/http/client.hpp"
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+
+namespace capif::ccf {
+namespace asio = boost::asio;
+
+namespace {
+// The first attempts of a queue are logged at warn, later ones at debug, so that a callback that is
+// down for hours does not flood the log; giving up is always an error.
+constexpr std::int64_t kLoudAttempts = 3;
+
+bool is_security_kind(const std::string& kind) {
+  return kind == "SecurityNotification" || kind == "RevokeAuthorization";
+}
+}  // namespace
+
+// The HTTP clients, shared with the queue coroutines: a coroutine frame destroyed while the event loop
+// shuts down may still hold a client.
+struct Clients {
+  std::mutex mutex;
+  std::map<std::string, std::shared_ptr<http::HttpsClient>> by_key;
+};
+
+struct NotificationDelivery::Impl {
+  explicit Impl(const CcfContext& c) : ctx(c), clients(std::make_shared<Clients>()) {}
+
+  // Declared first so that it is destroyed last: frames destroyed with it only touch what they own.
+  asio::io_context ioc{1};
+  const CcfContext ctx;
+  std::shared_ptr<Clients> clients;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::thread thread;
+  std::mutex mutex;
+  std::set<std::string> active;  // queues with a running coroutine
+  std::atomic<std::int64_t> delivered{0}, failed_attempts{0}, given_up{0};
+  std::atomic<bool> running{false};
+
+  std::shared_ptr<http::HttpsClient> client_for(const StoredOutboxMessage& m) {
+    const auto& n = ctx.config.notifications;
+    const std::int64_t timeout =
+        is_security_kind(m.kind) ? ctx.config.security.notifications.timeout_ms : n.timeout_ms;
+    const std::string key =
+        m.server_cn + "|" + (m.allow_plain_http ? "1" : "0") + "|" + std::to_string(timeout);
+    std::lock_guard lock(clients->mutex);
+    auto& c = clients->by_key[key];
+    if (!c) {
+      http::ClientConfig cfg;
+      // The CCF calls with its TLS server certificate (clientAuth EKU) and trusts its own CA: AEFs and
+      // sidecars have certificates from it.
+      cfg.ca_pem = ctx.pki.ca.cert_pem();
+      cfg.client_cert_pem = ctx.pki.server_cert_pem;
+      cfg.client_key_pem = ctx.pki.server_key_pem;
+      cfg.connect_timeout = std::chrono::milliseconds(timeout);
+      cfg.request_timeout = std::chrono::milliseconds(timeout);
+      cfg.max_body_bytes = static_cast<std::size_t>(n.max_response_bytes);
+      cfg.expected_server_cn = m.server_cn;
+      cfg.allow_plain_http = m.allow_plain_http;
+      c = std::make_shared<http::HttpsClient>(ioc.get_executor(), std::move(cfg));
+    }
+    return c;
+  }
+
+  void wake(const std::vector<std::string>& queues) {
+    if (!running) return;  // start() picks them up from the store
+    for (const auto& q : queues) {
+      {
+        std::lock_guard lock(mutex);
+        if (!active.insert(q).second) continue;
+      }
+      asio::co_spawn(ioc, drain(q), asio::detached);
+    }
+  }
+
+  std::chrono::milliseconds backoff(std::int64_t attempts) {
+    const auto& n = ctx.config.notifications;
+    std::int64_t d = n.retry_initial_ms;
+    for (std::int64_t i = 1; i < attempts && d < n.retry_max_ms; ++i) d *= 2;
+    d = std::min(d, n.retry_max_ms);
+    // Up to 20 % jitter, so that the queues of one dead host do not retry in lockstep.
+    static thread_local std::minstd_rand rng{std::random_device{}()};
+    d += static_cast<std::int64_t>(rng() % static_cast<std::uint32_t>(d / 5 + 1));
+    return std::chrono::milliseconds(d);
+  }
+
+  static asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+    asio::steady_timer t(co_await asio::this_coro::executor);
+    t.expires_after(d);
+    co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+
+  // One attempt; true when the callback took it (any 2xx: TS 29.222 expects 204, 200 is harmless).
+  asio::awaitable<bool> attempt(const StoredOutboxMessage& m) {
+    auto client = client_for(m);
+    http::ClientRequest req;
+    req.method = "POST";
+    req.url = m.url;
+    req.body = m.body;
+    req.content_type = "application/json";
+    auto rsp = co_await client->request(std::move(req));
+    if (rsp.ok() && rsp.status / 100 == 2) co_return true;
+    const std::string why = rsp.ok() ? "answered " + std::to_string(rsp.status) : rsp.error;
+    if (m.attempts < kLoudAttempts)
+      spdlog::warn("{} #{} to {} failed (attempt {}): {}", m.kind, m.seq, m.url, m.attempts + 1, why);
+    else
+      spdlog::debug("{} #{} to {} failed (attempt {}): {}", m.kind, m.seq, m.url, m.attempts + 1, why);
+    co_return false;
+  }
+
+  // Sends the queue's messages in order until it is empty.
+  asio::awaitable<void> drain(std::string queue) {
+    auto keep = clients;  // see Clients
+    for (;;) {
+      std::optional<StoredOutboxMessage> head;
+      try {
+        head = ctx.store.outbox_head(queue);
+        if (!head) {
+          // A message committed after the read above woke us while still active: look once more.
+          {
+            std::lock_guard lock(mutex);
+            active.erase(queue);
+          }
+          if (!ctx.store.outbox_head(queue)) co_return;
+          std::lock_guard lock(mutex);
+          if (!active.insert(queue).second) co_return;
+          continue;
+        }
+        const auto now = unix_now_ms();
+        if (head->not_before_ms > now) {
+          co_await sleep_for(std::chrono::milliseconds(head->not_before_ms - now));
+          continue;
+        }
+        if (co_await attempt(*head)) {
+          ctx.store.outbox_remove(head->seq);
+          ++delivered;
+          spdlog::debug("{} #{} delivered to {}", head->kind, head->seq, head->url);
+          continue;
+        }
+        ++failed_attempts;
+        const auto age_ms = unix_now_ms() - head->created_at_ms;
+        if (age_ms >= ctx.config.notifications.give_up_after_s * 1000) {
+          ctx.store.outbox_remove(head->seq);
+          ++given_up;
+          spdlog::error("{} #{} to {} given up after {} attempts in {} s (queue {})", head->kind, head->seq,
+                        head->url, head->attempts + 1, age_ms / 1000, queue);
+          continue;
+        }
+        ctx.store.outbox_attempted(head->seq);
+      } catch (const std::exception& e) {
+        // A store failure: keep the queue alive and try again later rather than lose it.
+        spdlog::error("notification queue {}: {}", queue, e.what());
+      }
+      co_await sleep_for(backoff(head ? head->attempts + 1 : 1));
+    }
+  }
+};
+
+NotificationDelivery::NotificationDelivery(const CcfContext& ctx) : impl_(std::make_shared<Impl>(ctx)) {
+  std::weak_ptr<Impl> weak = impl_;
+  ctx.store.set_outbox_listener([weak](const std::vector<std::string>& queues) {
+    if (auto impl = weak.lock()) impl->wake(queues);
+  });
+}
+
+NotificationDelivery::~NotificationDelivery() {
+  stop();
+  impl_->ctx.store.set_outbox_listener({});
+}
+
+void NotificationDelivery::start() {
+  auto& i = *impl_;
+  if (i.running.exchange(true)) return;
+  i.work.emplace(i.ioc.get_executor());
+  i.thread = std::thread([&i] { i.ioc.run(); });
+  const auto queues = i.ctx.store.outbox_queues();
+  if (!queues.empty()) spdlog::info("resuming {} notification queues", queues.size());
+  i.wake(queues);
+}
+
+void NotificationDelivery::stop() {
+  auto& i = *impl_;
+  if (!i.running.exchange(false)) return;
+  i.work.reset();
+  i.ioc.stop();
+  if (i.thread.joinable()) i.thread.join();
+}
+
+nlohmann::json NotificationDelivery::stats() const {
+  return {{"pending", impl_->ctx.store.outbox_size()},
+          {"delivered", impl_->delivered.load()},
+          {"failedAttempts", impl_->failed_attempts.load()},
+          {"givenUp", impl_->given_up.load()}};
+}
+
+}  // namespace capif::ccf
