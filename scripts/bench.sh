@@ -2,6 +2,7 @@
 # Builds a benchmark and what it runs (preset "default", ./build) and runs it.
 #   scripts/bench.sh [ccf_bench args]           the CCF registry (default), e.g. --seconds 3 --json bench.json
 #   scripts/bench.sh gateway [gateway_bench args]  capif-aef gateway vs direct upstream, CCF token issuance
+#   scripts/bench.sh events [events_bench args]    event notifications: 1 and 100 subscriptions, dead callbacks
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench=ccf_bench
@@ -10,6 +11,10 @@ if [[ "${1:-}" == "gateway" ]]; then
   shift
   bench=gateway_bench
   targets=(gateway_bench capif-ccf capif-aef capif-invoker)
+elif [[ "${1:-}" == "events" ]]; then
+  shift
+  bench=events_bench
+  targets=(events_bench capif-ccf)
 fi
 cmake --preset default >/dev/null
 cmake --build --preset default --target "${targets[@]}"

@@ -13,6 +13,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include <atomic>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <random>
@@ -26,6 +27,8 @@ namespace {
 // The first attempts of a queue are logged at warn, later ones at debug, so that a callback that is
 // down for hours does not flood the log; giving up is always an error.
 constexpr std::int64_t kLoudAttempts = 3;
+constexpr std::size_t kBatch = 64;  // messages of a queue read at once
+constexpr auto kFlushInterval = std::chrono::milliseconds(20);
 
 bool is_security_kind(const std::string& kind) {
   return kind == "SecurityNotification" || kind == "RevokeAuthorization";
@@ -52,6 +55,7 @@ struct NotificationDelivery::Impl {
   std::set<std::string> active;  // queues with a running coroutine
   std::atomic<std::int64_t> delivered{0}, failed_attempts{0}, given_up{0};
   std::atomic<bool> running{false};
+  std::vector<std::int64_t> finished;  // handled seqs not yet removed (event loop thread only)
 
   std::shared_ptr<http::HttpsClient> client_for(const StoredOutboxMessage& m) {
     const auto& n = ctx.config.notifications;
@@ -71,6 +75,7 @@ struct NotificationDelivery::Impl {
       cfg.connect_timeout = std::chrono::milliseconds(timeout);
       cfg.request_timeout = std::chrono::milliseconds(timeout);
       cfg.max_body_bytes = static_cast<std::size_t>(n.max_response_bytes);
+      cfg.max_idle_per_origin = 256;  // many subscriptions often share one callback host
       cfg.expected_server_cn = m.server_cn;
       cfg.allow_plain_http = m.allow_plain_http;
       c = std::make_shared<http::HttpsClient>(ioc.get_executor(), std::move(cfg));
@@ -124,50 +129,91 @@ struct NotificationDelivery::Impl {
     co_return false;
   }
 
-  // Sends the queue's messages in order until it is empty.
+  // A subscription deleted after its notifications were read into a batch gets none of them.
+  bool still_wanted(const StoredOutboxMessage& m) const {
+    return !m.queue.starts_with("sub:") || ctx.store.subscription(m.queue.substr(4)).has_value();
+  }
+
+  // Delivered (or given up) messages are removed in one transaction every kFlushInterval rather than one
+  // fsync each: a crash in between only repeats those deliveries (at-least-once).
+  void done(std::int64_t seq) { finished.push_back(seq); }
+  void flush() {
+    if (finished.empty()) return;
+    try {
+      ctx.store.outbox_remove(finished);
+      finished.clear();
+    } catch (const std::exception& e) {
+      spdlog::error("notification outbox: {}", e.what());  // kept: retried at the next flush
+    }
+  }
+  asio::awaitable<void> flusher() {
+    for (;;) {
+      co_await sleep_for(kFlushInterval);
+      flush();
+    }
+  }
+
+  // Sends the queue's messages in order until it is empty. `last` is the newest seq handled: rows up to it
+  // may still be in the table until the next flush.
   asio::awaitable<void> drain(std::string queue) {
     auto keep = clients;  // see Clients
+    std::int64_t last = 0;
+    std::deque<StoredOutboxMessage> batch;
     for (;;) {
-      std::optional<StoredOutboxMessage> head;
+      std::int64_t wait_attempts = 1;
       try {
-        head = ctx.store.outbox_head(queue);
-        if (!head) {
+        if (batch.empty()) {
+          auto rows = ctx.store.outbox_batch(queue, last, kBatch);
+          batch.assign(std::make_move_iterator(rows.begin()), std::make_move_iterator(rows.end()));
+        }
+        if (batch.empty()) {
+          // A later drain of this queue starts from seq 0: what this one handled must be gone by then.
+          flush();
           // A message committed after the read above woke us while still active: look once more.
           {
             std::lock_guard lock(mutex);
             active.erase(queue);
           }
-          if (!ctx.store.outbox_head(queue)) co_return;
+          if (ctx.store.outbox_batch(queue, last, 1).empty()) co_return;
           std::lock_guard lock(mutex);
           if (!active.insert(queue).second) co_return;
           continue;
         }
+        auto& head = batch.front();
         const auto now = unix_now_ms();
-        if (head->not_before_ms > now) {
-          co_await sleep_for(std::chrono::milliseconds(head->not_before_ms - now));
+        if (head.not_before_ms > now) {
+          co_await sleep_for(std::chrono::milliseconds(head.not_before_ms - now));
           continue;
         }
-        if (co_await attempt(*head)) {
-          ctx.store.outbox_remove(head->seq);
-          ++delivered;
-          spdlog::debug("{} #{} delivered to {}", head->kind, head->seq, head->url);
+        bool sent = false;
+        const bool wanted = still_wanted(head);
+        if (wanted) sent = co_await attempt(head);
+        if (!wanted || sent) {
+          last = head.seq;
+          done(head.seq);
+          if (sent) ++delivered;
+          batch.pop_front();
           continue;
         }
         ++failed_attempts;
-        const auto age_ms = unix_now_ms() - head->created_at_ms;
+        const auto age_ms = unix_now_ms() - head.created_at_ms;
         if (age_ms >= ctx.config.notifications.give_up_after_s * 1000) {
-          ctx.store.outbox_remove(head->seq);
+          spdlog::error("{} #{} to {} given up after {} attempts in {} s (queue {})", head.kind, head.seq,
+                        head.url, head.attempts + 1, age_ms / 1000, queue);
           ++given_up;
-          spdlog::error("{} #{} to {} given up after {} attempts in {} s (queue {})", head->kind, head->seq,
-                        head->url, head->attempts + 1, age_ms / 1000, queue);
+          last = head.seq;
+          done(head.seq);
+          batch.pop_front();
           continue;
         }
-        ctx.store.outbox_attempted(head->seq);
+        ctx.store.outbox_attempted(head.seq);
+        wait_attempts = ++head.attempts;
       } catch (const std::exception& e) {
         // A store failure: keep the queue alive and try again later rather than lose it.
         spdlog::error("notification queue {}: {}", queue, e.what());
+        batch.clear();
       }
-      co_await sleep_for(backoff(head ? head->attempts + 1 : 1));
+      co_await sleep_for(backoff(wait_attempts));
     }
   }
 };
@@ -188,6 +234,7 @@ void NotificationDelivery::start() {
   auto& i = *impl_;
   if (i.running.exchange(true)) return;
   i.work.emplace(i.ioc.get_executor());
+  asio::co_spawn(i.ioc, i.flusher(), asio::detached);
   i.thread = std::thread([&i] { i.ioc.run(); });
   const auto queues = i.ctx.store.outbox_queues();
   if (!queues.empty()) spdlog::info("resuming {} notification queues", queues.size());
@@ -200,6 +247,7 @@ void NotificationDelivery::stop() {
   i.work.reset();
   i.ioc.stop();
   if (i.thread.joinable()) i.thread.join();
+  i.flush();  // the loop is stopped: no coroutine touches `finished` any more
 }
 
 nlohmann::json NotificationDelivery::stats() const {

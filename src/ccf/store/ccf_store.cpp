@@ -599,7 +599,9 @@ CcfStore::Plan CcfStore::plan_locked(const Notices& notices) const {
       plan.messages.push_back(event_message(counted, ev.event, ev.detail, now));
       ++counted.reports;
     }
-    if (counted.reports != sub->reports) plan.reports.emplace_back(sub->subscription_id, counted.reports);
+    // The count only matters (and is only written) for subscriptions with a maximum number of reports.
+    if (counted.reports != sub->reports && max_reports(sub->sub) > 0)
+      plan.reports.emplace_back(sub->subscription_id, counted.reports);
   }
   return plan;
 }
@@ -691,12 +693,13 @@ std::vector<std::string> CcfStore::outbox_queues() const {
   return out;
 }
 
-std::optional<StoredOutboxMessage> CcfStore::outbox_head(const std::string& queue) const {
-  std::optional<StoredOutboxMessage> out;
+std::vector<StoredOutboxMessage> CcfStore::outbox_batch(const std::string& queue, std::int64_t after,
+                                                        std::size_t limit) const {
+  std::vector<StoredOutboxMessage> out;
   db_.query(
       "SELECT seq, kind, url, body, server_cn, allow_plain_http, created_at_ms, not_before_ms, attempts "
-      "FROM outbox WHERE queue=? ORDER BY seq LIMIT 1",
-      {queue}, [&](const store::Statement& s) {
+      "FROM outbox WHERE queue=? AND seq>? ORDER BY seq LIMIT ?",
+      {queue, after, static_cast<std::int64_t>(limit)}, [&](const store::Statement& s) {
         StoredOutboxMessage m;
         m.queue = queue;
         m.seq = s.integer(0);
@@ -708,13 +711,16 @@ std::optional<StoredOutboxMessage> CcfStore::outbox_head(const std::string& queu
         m.created_at_ms = s.integer(6);
         m.not_before_ms = s.integer(7);
         m.attempts = s.integer(8);
-        out = std::move(m);
+        out.push_back(std::move(m));
       });
   return out;
 }
 
-void CcfStore::outbox_remove(std::int64_t seq) {
-  db_.transaction([&](store::Database& db) { db.exec("DELETE FROM outbox WHERE seq=?", {seq}); });
+void CcfStore::outbox_remove(const std::vector<std::int64_t>& seqs) {
+  if (seqs.empty()) return;
+  db_.transaction([&](store::Database& db) {
+    for (auto seq : seqs) db.exec("DELETE FROM outbox WHERE seq=?", {seq});
+  });
 }
 
 void CcfStore::outbox_attempted(std::int64_t seq) {

@@ -135,8 +135,10 @@ class CcfStore {
 
   // The outbox (notification_delivery.hpp).
   std::vector<std::string> outbox_queues() const;  // queues with pending messages
-  std::optional<StoredOutboxMessage> outbox_head(const std::string& queue) const;
-  void outbox_remove(std::int64_t seq);  // delivered or given up
+  // The first `limit` messages of the queue after seq `after`, in order.
+  std::vector<StoredOutboxMessage> outbox_batch(const std::string& queue, std::int64_t after,
+                                                std::size_t limit) const;
+  void outbox_remove(const std::vector<std::int64_t>& seqs);  // delivered or given up, one transaction
   void outbox_attempted(std::int64_t seq);
   std::int64_t outbox_size() const;
   // Called after a commit that added messages, with their queues (to wake the delivery worker).
