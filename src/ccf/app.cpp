@@ -26,7 +26,7 @@ struct CcfApp::Impl {
       : cfg(std::move(c)),
         pki(CcfPki::load_or_create(cfg)),
         store(cfg.data_dir / "ccf.db"),
-        ctx{cfg, pki, store},
+        ctx{cfg, pki, store, websockets},
         delivery(ctx),
         server(server_config(), routes(), authenticator()) {}
 
@@ -85,6 +85,7 @@ struct CcfApp::Impl {
   config::CcfConfig cfg;
   CcfPki pki;
   CcfStore store;
+  WebSocketHub websockets;
   CcfContext ctx;
   NotificationDelivery delivery;  // before the server: routes may write notices from the first request
   http::Server server;

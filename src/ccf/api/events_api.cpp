@@ -48,6 +48,26 @@ void add_events_routes(http::Router& router, const CcfContext& ctx) {
       },
       subscriber);
 
+  // websockNotifConfig: the subscriber opens this websocket; notifications of the subscription then
+  // arrive on it (notification_delivery) until it closes.
+  router.add(
+      "GET", one + "/websocket",
+      [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
+        const std::string sub_id = rc.param("subscriptionId");
+        svc->check_websocket(rc.principal, rc.param("subscriberId"), sub_id);
+        auto accept = std::make_shared<http::WebSocketAccept>();
+        auto opened = std::make_shared<const http::WebSocket*>(nullptr);
+        WebSocketHub* hub = &ctx.websockets;
+        accept->on_open = [hub, sub_id, opened](std::shared_ptr<http::WebSocket> ws) {
+          *opened = ws.get();
+          hub->attach(sub_id, std::move(ws));
+        };
+        accept->on_close = [hub, sub_id, opened] { hub->detach(sub_id, *opened); };
+        accept->write_timeout = std::chrono::milliseconds(ctx.config.notifications.timeout_ms);
+        co_return http::Response::accept_websocket(std::move(accept));
+      },
+      subscriber);
+
   router.add(
       "DELETE", one,
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {

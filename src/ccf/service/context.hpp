@@ -4,6 +4,7 @@
 #include "capif/identity.hpp"
 #include "capif/problem.hpp"
 #include "ccf/ccf_pki.hpp"
+#include "ccf/service/websocket_hub.hpp"
 #include "ccf/store/ccf_store.hpp"
 
 #include <string>
@@ -14,6 +15,7 @@ struct CcfContext {
   const config::CcfConfig& config;
   const CcfPki& pki;
   CcfStore& store;
+  WebSocketHub& websockets;  // event subscriptions' open websockets
 
   std::string location(const std::string& path) const { return config.ccf.api_root + path; }
 };

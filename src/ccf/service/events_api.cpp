@@ -9,6 +9,32 @@
 
 namespace capif::ccf {
 
+// websocketUri is an output of the CCF: whatever the subscriber put there is replaced.
+void EventsService::set_websocket_uri(EventSubscriptionRecord& rec) const {
+  auto& ws = rec.sub.websockNotifConfig;
+  if (!ws) return;
+  if (ws->requestWebsocketUri.value_or(false))
+    ws->websocketUri = websocket_uri(rec.subscriber_id, rec.subscription_id);
+  else
+    ws->websocketUri.reset();
+}
+
+std::string EventsService::websocket_uri(const std::string& subscriber_id,
+                                         const std::string& subscription_id) const {
+  const std::string& root = ctx_.config.ccf.api_root;  // https://..., validated by the config reader
+  return "wss://" + root.substr(8) + "/capif-events/v1/" + subscriber_id + "/subscriptions/" +
+         subscription_id + "/websocket";
+}
+
+void EventsService::check_websocket(const Principal& caller, const std::string& subscriber_id,
+                                    const std::string& subscription_id) const {
+  check_subscriber(caller, subscriber_id);
+  auto rec = existing(subscriber_id, subscription_id);
+  if (!rec.sub.websockNotifConfig || !rec.sub.websockNotifConfig->requestWebsocketUri.value_or(false))
+    throw ApiError::not_found("event subscription " + subscription_id +
+                              " did not ask for websocket delivery");
+}
+
 void EventsService::check_subscriber(const Principal& caller, const std::string& subscriber_id) const {
   const bool may_subscribe = caller.kind == PrincipalKind::invoker || caller.kind == PrincipalKind::aef ||
                              caller.kind == PrincipalKind::apf || caller.kind == PrincipalKind::amf;
@@ -40,8 +66,10 @@ void EventsService::validate(model::EventSubscription& sub, bool creating) const
       !model::supports_feature(agreed, kNotificationTestEvent))
     errs.push_back(
         {"/requestTestNotification", "needs the Notification_test_event feature (supportedFeatures bit 1)"});
-  if (sub.websockNotifConfig)
-    errs.push_back({"/websockNotifConfig", "websocket delivery is not supported by this CCF"});
+  if (sub.websockNotifConfig && sub.websockNotifConfig->requestWebsocketUri.value_or(false) &&
+      !model::supports_feature(agreed, kNotificationWebsocket))
+    errs.push_back(
+        {"/websockNotifConfig", "needs the Notification_websocket feature (supportedFeatures bit 2)"});
   if (sub.eventFilters && sub.eventFilters->size() != sub.events.size())
     errs.push_back({"/eventFilters", "must have one entry per entry of events (" +
                                          std::to_string(sub.events.size()) +
@@ -95,6 +123,7 @@ EventSubscriptionRecord EventsService::subscribe(const Principal& caller, const 
   check_subscriber(caller, subscriber_id);
   validate(in, true);
   EventSubscriptionRecord rec{crypto::random_id("SUB"), subscriber_id, std::move(in), unix_now_ms(), 0};
+  set_websocket_uri(rec);
   auto messages = initial_messages(rec);
   ctx_.store.put_subscription(rec, messages);
   spdlog::info("{} subscribed to {} events ({})", subscriber_id, rec.sub.events.size(), rec.subscription_id);
@@ -109,6 +138,7 @@ model::EventSubscription EventsService::update(const Principal& caller, const st
   validate(in, false);
   in.requestTestNotification.reset();  // only acted upon at creation
   rec.sub = std::move(in);
+  set_websocket_uri(rec);
   ctx_.store.put_subscription(rec);
   return rec.sub;
 }
@@ -123,6 +153,7 @@ model::EventSubscription EventsService::patch(const Principal& caller, const std
   if (!merged) throw ApiError::bad_request("the patched event subscription is not valid", errs);
   validate(*merged, false);
   rec.sub = std::move(*merged);
+  set_websocket_uri(rec);
   ctx_.store.put_subscription(rec);
   return rec.sub;
 }

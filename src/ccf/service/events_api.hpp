@@ -22,12 +22,19 @@ class EventsService {
   void unsubscribe(const Principal& caller, const std::string& subscriber_id,
                    const std::string& subscription_id);
 
+  // Before a websocket upgrade: the caller's own subscription, which asked for websocket delivery.
+  void check_websocket(const Principal& caller, const std::string& subscriber_id,
+                       const std::string& subscription_id) const;
+  // Where the subscriber opens the websocket of a subscription: wss://<api_root authority>/...
+  std::string websocket_uri(const std::string& subscriber_id, const std::string& subscription_id) const;
+
  private:
   void check_subscriber(const Principal& caller, const std::string& subscriber_id) const;
   EventSubscriptionRecord existing(const std::string& subscriber_id,
                                    const std::string& subscription_id) const;
   // Semantic checks beyond the schema; negotiates supportedFeatures in place.
   void validate(model::EventSubscription& sub, bool creating) const;
+  void set_websocket_uri(EventSubscriptionRecord& rec) const;
   // requestTestNotification and immRep reports of a new subscription.
   std::vector<OutboxMessage> initial_messages(EventSubscriptionRecord& rec) const;
   CcfContext ctx_;

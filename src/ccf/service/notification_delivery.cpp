@@ -113,6 +113,13 @@ struct NotificationDelivery::Impl {
 
   // One attempt; true when the callback took it (any 2xx: TS 29.222 expects 204, 200 is harmless).
   asio::awaitable<bool> attempt(const StoredOutboxMessage& m) {
+    // A subscriber with an open websocket gets its notifications there (TS 29.122 5.2.5.4); when none is
+    // open (or the send fails) they go to notificationDestination.
+    if (m.queue.starts_with("sub:"))
+      if (auto ws = ctx.websockets.find(m.queue.substr(4))) {
+        const bool sent = co_await ws->send(m.body);
+        if (sent) co_return true;
+      }
     auto client = client_for(m);
     http::ClientRequest req;
     req.method = "POST";
@@ -220,14 +227,17 @@ struct NotificationDelivery::Impl {
 
 NotificationDelivery::NotificationDelivery(const CcfContext& ctx) : impl_(std::make_shared<Impl>(ctx)) {
   std::weak_ptr<Impl> weak = impl_;
-  ctx.store.set_outbox_listener([weak](const std::vector<std::string>& queues) {
+  auto wake = [weak](const std::vector<std::string>& queues) {
     if (auto impl = weak.lock()) impl->wake(queues);
-  });
+  };
+  ctx.store.set_outbox_listener(wake);
+  ctx.websockets.set_listener(wake);  // a websocket that opens delivers what waited for it at once
 }
 
 NotificationDelivery::~NotificationDelivery() {
   stop();
   impl_->ctx.store.set_outbox_listener({});
+  impl_->ctx.websockets.set_listener({});
 }
 
 void NotificationDelivery::start() {

@@ -11,7 +11,7 @@ namespace capif::ccf {
 inline constexpr int kNotificationTestEvent = 1;
 inline constexpr int kNotificationWebsocket = 2;
 inline constexpr int kEnhancedEventReport = 3;
-inline constexpr const char* kEventsSupportedFeatures = "5";  // 1 and 3; no websocket delivery yet
+inline constexpr const char* kEventsSupportedFeatures = "7";  // 1, 2 and 3
 
 struct EventSubscriptionRecord {
   std::string subscription_id;
