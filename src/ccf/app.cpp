@@ -3,12 +3,17 @@
 #include "capif/http/server.hpp"
 #include "ccf/api/routes.hpp"
 #include "ccf/ccf_pki.hpp"
+#include "ccf/service/api_invoker_management.hpp"
 #include "ccf/service/notification_delivery.hpp"
 #include "ccf/store/ccf_store.hpp"
 
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 namespace capif::ccf {
 
@@ -82,6 +87,23 @@ struct CcfApp::Impl {
     };
   }
 
+  // The operator's approve/reject commands only write their decision to the store (they run in another
+  // process); this loop acts on them.
+  void approvals_loop(std::stop_token stop) {
+    std::mutex m;
+    std::condition_variable_any cv;
+    InvokerManagement svc(ctx);
+    while (!stop.stop_requested()) {
+      try {
+        svc.process_decisions();
+      } catch (const std::exception& e) {
+        spdlog::error("onboarding approvals: {}", e.what());
+      }
+      std::unique_lock lock(m);
+      cv.wait_for(lock, stop, std::chrono::milliseconds(300), [] { return false; });
+    }
+  }
+
   config::CcfConfig cfg;
   CcfPki pki;
   CcfStore store;
@@ -89,6 +111,7 @@ struct CcfApp::Impl {
   CcfContext ctx;
   NotificationDelivery delivery;  // before the server: routes may write notices from the first request
   http::Server server;
+  std::jthread approvals;
 };
 
 CcfApp::CcfApp(config::CcfConfig cfg) : impl_(std::make_unique<Impl>(std::move(cfg))) {}
@@ -98,7 +121,13 @@ std::uint16_t CcfApp::listen() {
 }
 void CcfApp::run() {
   impl_->delivery.start();
+  if (impl_->cfg.onboarding.require_approval)
+    impl_->approvals = std::jthread([this](std::stop_token stop) { impl_->approvals_loop(stop); });
   impl_->server.run();
+  if (impl_->approvals.joinable()) {
+    impl_->approvals.request_stop();
+    impl_->approvals.join();
+  }
   impl_->delivery.stop();
 }
 void CcfApp::stop() {

@@ -65,6 +65,11 @@ struct CcfConfig {
     std::int64_t give_up_after_s = 86400;     // a notification this old is dropped (logged and counted)
     std::int64_t max_response_bytes = 65536;  // body limit of a callback's answer
   } notifications;
+  struct Onboarding {
+    // Onboarding POSTs are answered 202 and wait for `capif-ccf approve|reject`; the invoker learns the
+    // outcome by an OnboardingNotification.
+    bool require_approval = false;
+  } onboarding;
   struct Log {
     std::string level = "info";  // trace|debug|info|warn|error|off
     std::filesystem::path file;  // empty = stderr; else absolute after loading

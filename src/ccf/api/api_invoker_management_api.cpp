@@ -22,6 +22,10 @@ void add_invoker_management_routes(http::Router& router, const CcfContext& ctx) 
         const auto bearer = rc.request.bearer_token();
         verify_onboarding_credential(ctx.pki, ctx.config.ccf.id, bearer ? &*bearer : nullptr, "invoker");
         auto in = model_body<model::APIInvokerEnrolmentDetails>(rc.request, kJson, kSchema);
+        if (ctx.config.onboarding.require_approval) {
+          svc->request_onboarding(std::move(in));
+          co_return http::Response{202, {}, {}, {}, {}};  // the outcome comes as OnboardingNotification
+        }
         auto out = svc->onboard(std::move(in));
         co_return created(model::to_json(out), ctx.location(std::string(kBase) + "/" + *out.apiInvokerId));
       },

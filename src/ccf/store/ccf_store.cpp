@@ -94,6 +94,11 @@ const std::vector<std::string> kMigrations = {
       not_before_ms INTEGER NOT NULL,
       attempts INTEGER NOT NULL);
     CREATE INDEX outbox_queue ON outbox(queue, seq);
+    CREATE TABLE pending_onboardings(
+      pending_id TEXT PRIMARY KEY,
+      doc TEXT NOT NULL,
+      created_at_ms INTEGER NOT NULL,
+      decision TEXT);
     )sql",
 };
 
@@ -732,6 +737,61 @@ std::int64_t CcfStore::outbox_size() const {
   std::int64_t n = 0;
   db_.query("SELECT COUNT(*) FROM outbox", {}, [&](const store::Statement& s) { n = s.integer(0); });
   return n;
+}
+
+void CcfStore::add_pending_onboarding(const PendingOnboarding& p) {
+  std::lock_guard writer(write_mutex_);
+  db_.transaction([&](store::Database& db) {
+    db.exec("INSERT INTO pending_onboardings(pending_id, doc, created_at_ms, decision) VALUES (?,?,?,NULL)",
+            {p.pending_id, model::to_json(p.details).dump(), p.created_at_ms});
+  });
+}
+
+std::vector<PendingOnboarding> CcfStore::pending_onboardings(bool decided_only) const {
+  std::vector<PendingOnboarding> out;
+  db_.query(std::string("SELECT pending_id, doc, created_at_ms, decision FROM pending_onboardings") +
+                (decided_only ? " WHERE decision IS NOT NULL" : "") + " ORDER BY created_at_ms",
+            {}, [&](const store::Statement& s) {
+              PendingOnboarding p{s.text(0),
+                                  decode<model::APIInvokerEnrolmentDetails>(s.text(1), "onboarding"),
+                                  s.integer(2), std::nullopt};
+              if (!s.is_null(3)) p.decision = s.text(3);
+              out.push_back(std::move(p));
+            });
+  return out;
+}
+
+bool CcfStore::decide_onboarding(const std::string& pending_id, bool approve) {
+  bool found = false;
+  db_.transaction([&](store::Database& db) {
+    db.query("SELECT 1 FROM pending_onboardings WHERE pending_id=? AND decision IS NULL", {pending_id},
+             [&](const store::Statement&) { found = true; });
+    if (found)
+      db.exec("UPDATE pending_onboardings SET decision=? WHERE pending_id=?",
+              {std::string(approve ? "approve" : "reject"), pending_id});
+  });
+  return found;
+}
+
+void CcfStore::close_onboarding(const std::string& pending_id, const std::optional<InvokerRecord>& approved,
+                                const Notices& notices) {
+  std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
+  db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
+    db.exec("DELETE FROM pending_onboardings WHERE pending_id=?", {pending_id});
+    if (approved)
+      db.exec("INSERT INTO invokers(api_invoker_id, doc, cert_fingerprint, secret_hash) VALUES (?,?,?,?)",
+              {*approved->details.apiInvokerId, model::to_json(approved->details).dump(),
+               approved->cert_fingerprint, approved->secret_hash});
+  });
+  if (approved) {
+    std::unique_lock lock(mutex_);
+    principals_[approved->cert_fingerprint] =
+        Principal{PrincipalKind::invoker, *approved->details.apiInvokerId, {}};
+    invokers_[*approved->details.apiInvokerId] = *approved;
+  }
+  applied(plan);
 }
 
 void CcfStore::set_outbox_listener(std::function<void(const std::vector<std::string>&)> fn) {

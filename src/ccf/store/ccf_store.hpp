@@ -65,6 +65,15 @@ struct SecurityContextRecord {
   std::int64_t updated_at = 0;  // unix seconds
 };
 
+// An onboarding waiting for the operator (onboarding.require_approval); `capif-ccf approve|reject` sets
+// the decision, the daemon acts on it.
+struct PendingOnboarding {
+  std::string pending_id;
+  model::APIInvokerEnrolmentDetails details;  // as requested (CSR in apiInvokerPublicKey)
+  std::int64_t created_at_ms = 0;
+  std::optional<std::string> decision;  // "approve" | "reject"
+};
+
 struct StoredInvocationLog {
   std::string log_id;
   std::int64_t received_at = 0;  // unix seconds
@@ -132,6 +141,15 @@ class CcfStore {
   void delete_subscription(const std::string& subscription_id);
   std::optional<EventSubscriptionRecord> subscription(const std::string& subscription_id) const;
   std::size_t subscription_count() const;
+
+  // Onboardings waiting for approval. decide_onboarding may run in another process (the operator command):
+  // it only writes the decision; the daemon reads decided ones and closes them.
+  void add_pending_onboarding(const PendingOnboarding& p);
+  std::vector<PendingOnboarding> pending_onboardings(bool decided_only = false) const;
+  bool decide_onboarding(const std::string& pending_id, bool approve);  // false: unknown or decided
+  // Removes the pending onboarding and, when approved, adds the invoker, in one transaction.
+  void close_onboarding(const std::string& pending_id, const std::optional<InvokerRecord>& approved,
+                        const Notices& notices);
 
   // The outbox (notification_delivery.hpp).
   std::vector<std::string> outbox_queues() const;  // queues with pending messages

@@ -137,6 +137,8 @@ CcfConfig read(YamlReader& reader) {
       root.map("credentials").integer("default_ttl_s", cfg.credentials.default_ttl_s, 60, 31536000);
   read_security(root.map("security"), cfg.security);
   read_notifications(root.map("notifications"), cfg.notifications);
+  cfg.onboarding.require_approval =
+      root.map("onboarding").boolean("require_approval", cfg.onboarding.require_approval);
   read_log(root.map("log"), cfg.log);
   reader.finish();
   return cfg;
