@@ -65,6 +65,7 @@ struct CcfApp::Impl {
     api::add_logging_routes(r, ctx);
     api::add_auditing_routes(r, ctx);
     api::add_events_routes(r, ctx);
+    api::add_routing_info_routes(r, ctx);
     const std::string id = cfg.ccf.id;
     // The notification counters are here so that operators and tests can see deliveries and give-ups.
     r.add("GET", "/healthz",

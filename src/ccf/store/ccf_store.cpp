@@ -99,6 +99,9 @@ const std::vector<std::string> kMigrations = {
       doc TEXT NOT NULL,
       created_at_ms INTEGER NOT NULL,
       decision TEXT);
+    CREATE TABLE routing_rules(
+      api_id TEXT PRIMARY KEY REFERENCES service_apis(api_id) ON DELETE CASCADE,
+      doc TEXT NOT NULL);
     )sql",
 };
 
@@ -792,6 +795,23 @@ void CcfStore::close_onboarding(const std::string& pending_id, const std::option
     invokers_[*approved->details.apiInvokerId] = *approved;
   }
   applied(plan);
+}
+
+void CcfStore::put_routing_info(const std::string& api_id, const model::RoutingInfo& info) {
+  std::lock_guard writer(write_mutex_);
+  db_.transaction([&](store::Database& db) {
+    db.exec(
+        "INSERT INTO routing_rules(api_id, doc) VALUES (?,?) ON CONFLICT(api_id) DO UPDATE SET "
+        "doc=excluded.doc",
+        {api_id, model::to_json(info).dump()});
+  });
+}
+
+std::optional<model::RoutingInfo> CcfStore::routing_info(const std::string& api_id) const {
+  std::optional<model::RoutingInfo> out;
+  db_.query("SELECT doc FROM routing_rules WHERE api_id=?", {api_id},
+            [&](const store::Statement& s) { out = decode<model::RoutingInfo>(s.text(0), "routing rules"); });
+  return out;
 }
 
 void CcfStore::set_outbox_listener(std::function<void(const std::vector<std::string>&)> fn) {

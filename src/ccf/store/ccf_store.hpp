@@ -6,6 +6,7 @@
 #include "capif/model/api_provider_management.hpp"
 #include "capif/model/logging_api.hpp"
 #include "capif/model/publish_service_api.hpp"
+#include "capif/model/routing_info_api.hpp"
 #include "capif/model/security_api.hpp"
 #include "capif/store/sqlite.hpp"
 #include "ccf/store/event_fanout.hpp"
@@ -150,6 +151,10 @@ class CcfStore {
   // Removes the pending onboarding and, when approved, adds the invoker, in one transaction.
   void close_onboarding(const std::string& pending_id, const std::optional<InvokerRecord>& approved,
                         const Notices& notices);
+
+  // Routing rules of a service API (CAPIF_Routing_Info_API); they go with the API. Read from SQLite.
+  void put_routing_info(const std::string& api_id, const model::RoutingInfo& info);
+  std::optional<model::RoutingInfo> routing_info(const std::string& api_id) const;
 
   // The outbox (notification_delivery.hpp).
   std::vector<std::string> outbox_queues() const;  // queues with pending messages
