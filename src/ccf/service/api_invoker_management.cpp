@@ -4,6 +4,7 @@
 #include "capif/crypto/error.hpp"
 #include "capif/crypto/pki.hpp"
 #include "ccf/service/capif_events.hpp"
+#include "ccf/service/features.hpp"
 #include "ccf/service/security_api.hpp"
 #include "ccf/service/security_notifier.hpp"
 
@@ -20,6 +21,7 @@ std::pair<InvokerRecord, std::string> InvokerManagement::enrol(model::APIInvoker
                                 {{"/apiInvokerId", "must not be present"}});
   const std::string id = crypto::random_id("INV");
   InvokerRecord rec;
+  in.supportedFeatures = negotiate_features(in.supportedFeatures, kInvokerManagementFeatures);
   rec.details = std::move(in);
   rec.details.apiInvokerId = id;
   rec.details.onboardingInformation.apiInvokerCertificate =
@@ -57,6 +59,7 @@ model::APIInvokerEnrolmentDetails InvokerManagement::replace(InvokerRecord rec,
     throw ApiError::bad_request("apiInvokerId does not match the resource",
                                 {{"/apiInvokerId", "must be " + id + " or absent"}});
   in.apiInvokerId = id;
+  in.supportedFeatures = negotiate_features(in.supportedFeatures, kInvokerManagementFeatures);
   in.onboardingInformation.onboardingSecret.reset();
   if (in.onboardingInformation.apiInvokerPublicKey != rec.details.onboardingInformation.apiInvokerPublicKey) {
     in.onboardingInformation.apiInvokerCertificate =

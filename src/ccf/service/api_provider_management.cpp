@@ -1,6 +1,7 @@
 #include "ccf/service/api_provider_management.hpp"
 
 #include "ccf/service/capif_events.hpp"
+#include "ccf/service/features.hpp"
 
 #include "capif/crypto/encoding.hpp"
 #include "capif/model/json_reader.hpp"
@@ -19,6 +20,7 @@ model::APIProviderEnrolmentDetails with_functions(const ProviderDomainRecord& re
 model::APIProviderEnrolmentDetails ProviderManagement::apply(const ProviderDomainRecord* existing,
                                                              const std::string& dom_id,
                                                              model::APIProviderEnrolmentDetails in) {
+  in.suppFeat = negotiate_features(in.suppFeat, kProviderManagementFeatures);
   if (!in.apiProvFuncs || in.apiProvFuncs->empty())
     throw ApiError::bad_request("at least one API provider function is required",
                                 {{"/apiProvFuncs", "is required and must not be empty"}});

@@ -2,6 +2,7 @@
 
 #include "capif/crypto/encoding.hpp"
 #include "ccf/service/capif_events.hpp"
+#include "ccf/service/features.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -46,6 +47,7 @@ model::ServiceAPIDescription PublishService::publish(const Principal& caller, co
     throw ApiError::bad_request("apiId is assigned by the CCF", {{"/apiId", "must not be present"}});
   check_aefs(caller, api);
   api.apiId = crypto::random_id("API");
+  api.supportedFeatures = negotiate_features(api.supportedFeatures, kPublishFeatures);
   ctx_.store.put_service_api({apf_id, api, {}}, {{service_api_event("SERVICE_API_AVAILABLE", api)}, {}});
   spdlog::info("APF {} published service API {} ({})", apf_id, *api.apiId, api.apiName);
   return api;
@@ -75,6 +77,7 @@ model::ServiceAPIDescription PublishService::update(const Principal& caller, con
                                 {{"/apiId", "must be " + api_id + " or absent"}});
   check_aefs(caller, api);
   api.apiId = api_id;
+  api.supportedFeatures = negotiate_features(api.supportedFeatures, kPublishFeatures);
   ctx_.store.put_service_api({apf_id, api, {}}, {{service_api_event("SERVICE_API_UPDATE", api)}, {}});
   return api;
 }
@@ -89,6 +92,7 @@ model::ServiceAPIDescription PublishService::patch(const Principal& caller, cons
   if (!merged) throw ApiError::bad_request("the patched service API description is not valid", errs);
   check_aefs(caller, *merged);
   merged->apiId = api_id;
+  merged->supportedFeatures = negotiate_features(merged->supportedFeatures, kPublishFeatures);
   ctx_.store.put_service_api({apf_id, *merged, {}}, {{service_api_event("SERVICE_API_UPDATE", *merged)}, {}});
   return *merged;
 }

@@ -4,6 +4,7 @@
 #include "capif/crypto/jwt.hpp"
 #include "capif/crypto/kdf.hpp"
 #include "ccf/service/capif_events.hpp"
+#include "ccf/service/features.hpp"
 #include "ccf/service/security_notifier.hpp"
 
 #include <openssl/crypto.h>
@@ -151,6 +152,7 @@ model::ServiceSecurity SecurityService::negotiate(const Principal& caller, const
   if (!errs.empty())
     throw ApiError::bad_request("the security information names unknown AEFs or interfaces", errs);
   rec.security = std::move(in);
+  rec.security.supportedFeatures = negotiate_features(rec.security.supportedFeatures, kSecurityFeatures);
   rec.updated_at = unix_now();
   Notices notices;
   notices.events = access_policy_events(ctx_, invoker_id, ctx_.store.security_context(invoker_id), rec);
