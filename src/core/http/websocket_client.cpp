@@ -63,6 +63,7 @@ struct BlockingWebSocket::Impl {
   template <class W>
   asio::awaitable<std::string> handshake(W& w, const Url& url) {
     constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
+    w.read_message_max(cfg.max_body_bytes);  // a message larger than the client's body limit ends the read
     websocket::response_type rsp;
     auto [ec] = co_await w.async_handshake(rsp, url.host + ":" + url.port, url.target, nothrow);
     if (ec)
