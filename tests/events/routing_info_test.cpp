@@ -14,6 +14,10 @@ TEST(RoutingInfo, ProviderRulesAreWhatTheAefGets) {
   ccf.start();
   auto prov = register_provider(ccf);
   auto other = register_provider(ccf);
+  CaptureServer callback;
+  subscribe(ccf, prov.aef,
+            subscription({"API_TOPOLOGY_HIDING_CREATED", "API_TOPOLOGY_HIDING_REVOKED"},
+                         callback_url(callback.port(), "topo")));
   const auto api = publish(ccf, prov, service_api_body("weather", prov.aef.id));
   const std::string api_id = api["apiId"];
   const std::string url = ccf.api_root() + "/capif-routing-info/v1/service-apis/" + api_id;
@@ -53,6 +57,14 @@ TEST(RoutingInfo, ProviderRulesAreWhatTheAefGets) {
   // The rules go with the API.
   ASSERT_EQ(send(*prov.apf.client, "DELETE", published_url(ccf, prov.apf.id) + "/" + api_id).status, 204);
   EXPECT_PROBLEM(send(*prov.aef.client, "GET", get_url), 404);
+
+  auto n = wait_notifications(callback, 2);
+  ASSERT_EQ(n.size(), 2u);
+  EXPECT_EQ(n[0]["events"], "API_TOPOLOGY_HIDING_CREATED");
+  EXPECT_EQ(n[0]["eventDetail"]["apiTopoHide"]["apiId"], api_id);
+  EXPECT_EQ(n[0]["eventDetail"]["apiTopoHide"]["routingRules"].size(), 2u);
+  EXPECT_EQ(n[1]["events"], "API_TOPOLOGY_HIDING_REVOKED");
+  EXPECT_EQ(n[1]["eventDetail"]["apiIds"], json::array({api_id}));
 }
 
 }  // namespace

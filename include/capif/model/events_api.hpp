@@ -5,6 +5,7 @@
 #include "capif/model/json_reader.hpp"
 #include "capif/model/logging_api.hpp"
 #include "capif/model/publish_service_api.hpp"
+#include "capif/model/routing_info_api.hpp"
 
 #include <optional>
 #include <string>
@@ -14,7 +15,7 @@ namespace capif::model {
 
 using CAPIFEvent = std::string;
 
-// The CAPIFEvent values this CCF emits (API_TOPOLOGY_HIDING_* are not: there is no topology hiding).
+// The CAPIFEvent values this CCF emits (all of TS 29.222 Rel-18).
 const std::vector<std::string>& supported_capif_events();
 
 struct CAPIFEventFilter {
@@ -64,12 +65,19 @@ struct AccessControlPolicyListExt {
   bool operator==(const AccessControlPolicyListExt&) const = default;
 };
 
+struct TopologyHiding {
+  std::string apiId;
+  std::vector<RoutingRule> routingRules;  // minItems 1
+  bool operator==(const TopologyHiding&) const = default;
+};
+
 struct CAPIFEventDetail {
   std::optional<std::vector<ServiceAPIDescription>> serviceAPIDescriptions;
   std::optional<std::vector<std::string>> apiIds;
   std::optional<std::vector<std::string>> apiInvokerIds;
   std::optional<AccessControlPolicyListExt> accCtrlPolList;
   std::optional<std::vector<InvocationLog>> invocationLogs;
+  std::optional<TopologyHiding> apiTopoHide;
   bool operator==(const CAPIFEventDetail&) const = default;
 };
 
@@ -96,6 +104,7 @@ nlohmann::json to_json(const ReportingInformation& v);
 nlohmann::json to_json(const WebsockNotifConfig& v);
 nlohmann::json to_json(const EventSubscription& v);
 nlohmann::json to_json(const AccessControlPolicyListExt& v);
+nlohmann::json to_json(const TopologyHiding& v);
 nlohmann::json to_json(const CAPIFEventDetail& v);
 nlohmann::json to_json(const EventNotification& v);
 nlohmann::json to_json(const EventSubscriptionPatch& v);

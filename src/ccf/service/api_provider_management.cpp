@@ -125,6 +125,8 @@ void ProviderManagement::deregister(const Principal& caller, const std::string& 
     for (const auto& api : ctx_.store.service_apis_of(*f.details.apiProvFuncId)) {
       notices.events.push_back(service_api_event("SERVICE_API_UNAVAILABLE", api.api));
       notices.events.push_back(access_policy_unavailable_event(api.api));
+      if (ctx_.store.routing_info(*api.api.apiId))
+        notices.events.push_back(topology_hiding_event(api.api, std::nullopt));
     }
   ctx_.store.delete_provider(dom_id, notices);
   spdlog::info("deregistered API provider domain {}", dom_id);

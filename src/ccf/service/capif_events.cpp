@@ -90,6 +90,19 @@ EventOccurrence access_policy_unavailable_event(const model::ServiceAPIDescripti
   return ev;
 }
 
+EventOccurrence topology_hiding_event(const model::ServiceAPIDescription& api,
+                                      const std::optional<model::RoutingInfo>& rules) {
+  EventOccurrence ev;
+  ev.event = rules ? "API_TOPOLOGY_HIDING_CREATED" : "API_TOPOLOGY_HIDING_REVOKED";
+  ev.api_ids = {*api.apiId};
+  ev.aef_ids = aefs_of(api);
+  if (rules)
+    ev.detail.apiTopoHide = model::TopologyHiding{*api.apiId, rules->routingRules};
+  else
+    ev.detail.apiIds = ev.api_ids;
+  return ev;
+}
+
 std::vector<EventOccurrence> invocation_events(const model::InvocationLog& log) {
   std::vector<EventOccurrence> out;
   for (const bool success : {true, false}) {

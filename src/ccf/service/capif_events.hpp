@@ -24,6 +24,9 @@ std::vector<EventOccurrence> access_policy_events(const CcfContext& ctx, const s
                                                   const std::optional<SecurityContextRecord>& after);
 // ACCESS_CONTROL_POLICY_UNAVAILABLE: the API is gone, so is its policy (apiIds).
 EventOccurrence access_policy_unavailable_event(const model::ServiceAPIDescription& api);
+// API_TOPOLOGY_HIDING_CREATED (apiTopoHide: the API's routing rules) / API_TOPOLOGY_HIDING_REVOKED (apiIds).
+EventOccurrence topology_hiding_event(const model::ServiceAPIDescription& api,
+                                      const std::optional<model::RoutingInfo>& rules);
 // SERVICE_API_INVOCATION_SUCCESS (results 2xx) / FAILURE (any other result) with the log's entries of that
 // outcome; none when the log has no entry of it.
 std::vector<EventOccurrence> invocation_events(const model::InvocationLog& log);

@@ -101,9 +101,11 @@ void PublishService::unpublish(const Principal& caller, const std::string& apf_i
                                const std::string& api_id) {
   check_apf(caller, apf_id);
   auto rec = existing(apf_id, api_id);
-  ctx_.store.delete_service_api(api_id, {{service_api_event("SERVICE_API_UNAVAILABLE", rec.api),
-                                          access_policy_unavailable_event(rec.api)},
-                                         {}});
+  Notices notices{
+      {service_api_event("SERVICE_API_UNAVAILABLE", rec.api), access_policy_unavailable_event(rec.api)}, {}};
+  // Its routing rules go with it.
+  if (ctx_.store.routing_info(api_id)) notices.events.push_back(topology_hiding_event(rec.api, std::nullopt));
+  ctx_.store.delete_service_api(api_id, notices);
   spdlog::info("APF {} unpublished service API {}", apf_id, api_id);
 }
 

@@ -1,5 +1,7 @@
 #include "ccf/service/routing_info_api.hpp"
 
+#include "ccf/service/capif_events.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -37,7 +39,7 @@ model::RoutingInfo RoutingInfoService::put(const Principal& caller, const std::s
       errs.push_back({"/routingRules/" + std::to_string(i) + "/aefProfile/aefId",
                       "is not an AEF of service API " + api_id});
   if (!errs.empty()) throw ApiError::bad_request("the routing rules name AEFs outside the API", errs);
-  ctx_.store.put_routing_info(api_id, info);
+  ctx_.store.put_routing_info(api_id, info, {{topology_hiding_event(api->api, info)}, {}});
   spdlog::info("APF {} set {} routing rules for service API {}", caller.id, info.routingRules.size(), api_id);
   return info;
 }

@@ -797,14 +797,18 @@ void CcfStore::close_onboarding(const std::string& pending_id, const std::option
   applied(plan);
 }
 
-void CcfStore::put_routing_info(const std::string& api_id, const model::RoutingInfo& info) {
+void CcfStore::put_routing_info(const std::string& api_id, const model::RoutingInfo& info,
+                                const Notices& notices) {
   std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
   db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
     db.exec(
         "INSERT INTO routing_rules(api_id, doc) VALUES (?,?) ON CONFLICT(api_id) DO UPDATE SET "
         "doc=excluded.doc",
         {api_id, model::to_json(info).dump()});
   });
+  applied(plan);
 }
 
 std::optional<model::RoutingInfo> CcfStore::routing_info(const std::string& api_id) const {

@@ -153,7 +153,8 @@ class CcfStore {
                         const Notices& notices);
 
   // Routing rules of a service API (CAPIF_Routing_Info_API); they go with the API. Read from SQLite.
-  void put_routing_info(const std::string& api_id, const model::RoutingInfo& info);
+  void put_routing_info(const std::string& api_id, const model::RoutingInfo& info,
+                        const Notices& notices = {});
   std::optional<model::RoutingInfo> routing_info(const std::string& api_id) const;
 
   // The outbox (notification_delivery.hpp).

@@ -36,7 +36,9 @@ const std::vector<std::string>& supported_capif_events() {
                                                "SERVICE_API_INVOCATION_FAILURE",
                                                "ACCESS_CONTROL_POLICY_UPDATE",
                                                "ACCESS_CONTROL_POLICY_UNAVAILABLE",
-                                               "API_INVOKER_AUTHORIZATION_REVOKED"};
+                                               "API_INVOKER_AUTHORIZATION_REVOKED",
+                                               "API_TOPOLOGY_HIDING_CREATED",
+                                               "API_TOPOLOGY_HIDING_REVOKED"};
   return events;
 }
 
@@ -151,6 +153,10 @@ nlohmann::json to_json(const AccessControlPolicyListExt& v) {
   return j;
 }
 
+nlohmann::json to_json(const TopologyHiding& v) {
+  return {{"apiId", v.apiId}, {"routingRules", to_json(v.routingRules)}};
+}
+
 nlohmann::json to_json(const CAPIFEventDetail& v) {
   nlohmann::json j = nlohmann::json::object();
   put(j, "serviceAPIDescriptions", v.serviceAPIDescriptions);
@@ -158,6 +164,7 @@ nlohmann::json to_json(const CAPIFEventDetail& v) {
   put(j, "apiInvokerIds", v.apiInvokerIds);
   put(j, "accCtrlPolList", v.accCtrlPolList);
   put(j, "invocationLogs", v.invocationLogs);
+  put(j, "apiTopoHide", v.apiTopoHide);
   return j;
 }
 
