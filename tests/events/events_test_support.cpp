@@ -1,6 +1,7 @@
 #include "events_test_support.hpp"
 
 #include <stdexcept>
+#include <thread>
 
 namespace capif::testing {
 
@@ -8,9 +9,23 @@ std::string subscribe(const CcfProcess& ccf, Identity& who, const json& body) {
   auto r = send_json(*who.client, "POST", subscriptions_url(ccf, who.id), body);
   if (r.status != 201)
     throw std::runtime_error("subscribe failed: " + std::to_string(r.status) + " " + r.body);
-  return body_json(r).contains("subscriptionId")
-             ? std::string(body_json(r)["subscriptionId"])
-             : r.header("location")->substr(r.header("location")->rfind('/') + 1);
+  return subscription_id(r);
+}
+
+std::string subscription_id(const http::ClientResponse& created) {
+  const std::string* location = created.header("location");
+  if (!location) throw std::runtime_error("no Location header");
+  return location->substr(location->rfind('/') + 1);
+}
+
+json wait_pending(const CcfProcess& ccf, std::int64_t n, std::chrono::milliseconds timeout) {
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  json stats = notification_stats(ccf);
+  while (stats["pending"] != n && std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    stats = notification_stats(ccf);
+  }
+  return stats;
 }
 
 std::vector<json> notifications(const std::vector<CapturedRequest>& requests) {

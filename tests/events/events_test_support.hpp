@@ -28,6 +28,8 @@ inline std::string subscriptions_url(const CcfProcess& ccf, const std::string& s
 
 // POSTs the subscription as `who`; returns the subscription id (throws on anything but 201).
 std::string subscribe(const CcfProcess& ccf, Identity& who, const json& body);
+// The last segment of a 201's Location.
+std::string subscription_id(const http::ClientResponse& created);
 
 // The EventNotification bodies a capture server received, in arrival order.
 std::vector<json> notifications(const std::vector<CapturedRequest>& requests);
@@ -36,6 +38,9 @@ std::vector<json> wait_notifications(CaptureServer& server, std::size_t n,
 
 // GET /healthz .notifications (pending, delivered, failedAttempts, givenUp).
 json notification_stats(const CcfProcess& ccf);
+// Polls the stats until `pending` is n (delivered rows leave the outbox in batches) or the timeout passed.
+json wait_pending(const CcfProcess& ccf, std::int64_t n,
+                  std::chrono::milliseconds timeout = std::chrono::seconds(3));
 
 json invocation_log(const std::string& aef_id, const std::string& invoker_id, const std::string& api_id,
                     const std::vector<std::string>& results);

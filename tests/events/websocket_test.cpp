@@ -44,10 +44,7 @@ TEST(Websocket, NotificationsArriveOnTheSubscribersWebsocket) {
   EXPECT_EQ(answer["supportedFeatures"], "7");
   const std::string uri = answer["websockNotifConfig"]["websocketUri"];
   EXPECT_EQ(uri, "wss://127.0.0.1:" + std::to_string(ccf.port()) + "/capif-events/v1/" + prov.amf.id +
-                     "/subscriptions/" +
-                     answer.value("subscriptionId",
-                                  r.header("location")->substr(r.header("location")->rfind('/') + 1)) +
-                     "/websocket");
+                     "/subscriptions/" + subscription_id(r) + "/websocket");
 
   // Someone else may not open it; a plain GET is told to upgrade.
   BlockingWebSocket intruder(config_for(ccf, prov.apf));
