@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds everything and runs every test (CTest labels unit and integration).
+# Installs what is missing, builds everything and runs every test (CTest labels unit, integration, security, events).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh

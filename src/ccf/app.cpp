@@ -6,11 +6,17 @@
 #include "ccf/interconnect/peer_client.hpp"
 #include "ccf/interconnect/peers.hpp"
 #include "ccf/interconnect/publication_sync.hpp"
+#include "ccf/service/api_invoker_management.hpp"
+#include "ccf/service/notification_delivery.hpp"
 #include "ccf/store/ccf_store.hpp"
 
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
 
 namespace capif::ccf {
 
@@ -30,7 +36,8 @@ struct CcfApp::Impl {
         store(cfg.data_dir / "ccf.db"),
         peers(cfg, pki),
         peer_client(peers, cfg.ccf.id),
-        ctx{cfg, pki, store, &peers, &peer_client, [this] { sync.changed(); }},
+        ctx{cfg, pki, store, websockets, &peers, &peer_client, [this] { sync.changed(); }},
+        delivery(ctx),
         server(server_config(), routes(), authenticator()),
         sync(ctx, peer_client) {}
 
@@ -63,7 +70,10 @@ struct CcfApp::Impl {
     api::add_access_control_policy_routes(r, ctx);
     api::add_logging_routes(r, ctx);
     api::add_auditing_routes(r, ctx);
+    api::add_events_routes(r, ctx);
+    api::add_routing_info_routes(r, ctx);
     const std::string id = cfg.ccf.id;
+    // The notification counters are here so that operators and tests can see deliveries and give-ups.
     r.add("GET", "/healthz",
           [id, this](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
             auto list = nlohmann::json::array();
@@ -73,8 +83,11 @@ struct CcfApp::Impl {
                               {"requests", p.requests},
                               {"failures", p.failures},
                               {"tlsHandshakes", p.handshakes}});
-            co_return http::Response::json(
-                200, nlohmann::json{{"status", "ok"}, {"ccfId", id}, {"peers", list}}.dump());
+            co_return http::Response::json(200, nlohmann::json{{"status", "ok"},
+                                                               {"ccfId", id},
+                                                               {"notifications", delivery.stats()},
+                                                               {"peers", list}}
+                                                    .dump());
           },
           {http::ClientAuth::optional, {}});
     return r;
@@ -92,14 +105,34 @@ struct CcfApp::Impl {
     };
   }
 
+  // The operator's approve/reject commands only write their decision to the store (they run in another
+  // process); this loop acts on them.
+  void approvals_loop(std::stop_token stop) {
+    std::mutex m;
+    std::condition_variable_any cv;
+    InvokerManagement svc(ctx);
+    while (!stop.stop_requested()) {
+      try {
+        svc.process_decisions();
+      } catch (const std::exception& e) {
+        spdlog::error("onboarding approvals: {}", e.what());
+      }
+      std::unique_lock lock(m);
+      cv.wait_for(lock, stop, std::chrono::milliseconds(300), [] { return false; });
+    }
+  }
+
   config::CcfConfig cfg;
   CcfPki pki;
   CcfStore store;
   Peers peers;
   HttpPeerClient peer_client;
+  WebSocketHub websockets;
   CcfContext ctx;
+  NotificationDelivery delivery;  // before the server: routes may write notices from the first request
   http::Server server;
   PublicationSync sync;  // after the server: destroyed first, its loops die with the server's event loop
+  std::jthread approvals;
 };
 
 CcfApp::CcfApp(config::CcfConfig cfg) : impl_(std::make_unique<Impl>(std::move(cfg))) {}
@@ -108,9 +141,17 @@ std::uint16_t CcfApp::listen() {
   return impl_->server.listen();
 }
 void CcfApp::run() {
+  impl_->delivery.start();
   impl_->sync.start(impl_->server.executor());
+  if (impl_->cfg.onboarding.require_approval)
+    impl_->approvals = std::jthread([this](std::stop_token stop) { impl_->approvals_loop(stop); });
   impl_->server.run();
+  if (impl_->approvals.joinable()) {
+    impl_->approvals.request_stop();
+    impl_->approvals.join();
+  }
   impl_->sync.stop();
+  impl_->delivery.stop();
 }
 void CcfApp::stop() {
   impl_->sync.stop();

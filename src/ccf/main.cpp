@@ -4,6 +4,7 @@
 #include "ccf/app.hpp"
 #include "ccf/ccf_pki.hpp"
 #include "ccf/onboarding_credentials.hpp"
+#include "ccf/store/ccf_store.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -35,6 +36,10 @@ constexpr const char* kUsage = R"(usage:
   capif-ccf credential [--config FILE] --role invoker|provider [--ttl SECONDS]
                                             print an onboarding credential (JWT) for Authorization: Bearer
   capif-ccf ca-cert [--config FILE]         print the CA certificate clients must trust
+  capif-ccf pending [--config FILE]         list onboarding requests waiting for approval (JSON lines)
+  capif-ccf approve|reject [--config FILE] --id PENDING_ID
+                                            decide one (onboarding.require_approval); the running CCF
+                                            then sends the invoker its OnboardingNotification
   capif-ccf --version
 Without --config the embedded default configuration is used (id "ccf", 127.0.0.1:8443, data in
 ./data/ccf relative to the current directory).
@@ -42,7 +47,7 @@ Without --config the embedded default configuration is used (id "ccf", 127.0.0.1
 
 struct Args {
   std::string command = "run";
-  std::optional<std::string> config, role, ttl;
+  std::optional<std::string> config, role, ttl, id;
 };
 
 std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
@@ -65,6 +70,8 @@ std::optional<Args> parse_args(int argc, char** argv, std::string& error) {
       if (!value(a.role)) return std::nullopt;
     } else if (v[i] == "--ttl") {
       if (!value(a.ttl)) return std::nullopt;
+    } else if (v[i] == "--id") {
+      if (!value(a.id)) return std::nullopt;
     } else if (v[i] == "--help" || v[i] == "-h") {
       a.command = "help";
     } else if (v[i] == "--version") {
@@ -81,6 +88,34 @@ CcfConfig load(const Args& a) {
   if (a.config) return capif::config::load_ccf_config(*a.config);
   return capif::config::ccf_config_from_string(kDefaultConfig, std::filesystem::current_path(),
                                                "<embedded default>");
+}
+
+// Works on the store while the daemon runs (SQLite WAL): it only lists or records decisions.
+int onboarding_decision(const Args& a) {
+  auto cfg = load(a);
+  spdlog::set_level(spdlog::level::warn);
+  capif::ccf::CcfStore store(cfg.data_dir / "ccf.db");
+  if (a.command == "pending") {
+    for (const auto& p : store.pending_onboardings())
+      std::cout << nlohmann::json{{"pendingId", p.pending_id},
+                                  {"notificationDestination", p.details.notificationDestination},
+                                  {"apiInvokerInformation", p.details.apiInvokerInformation.value_or("")},
+                                  {"createdAtMs", p.created_at_ms},
+                                  {"decision", p.decision.value_or("")}}
+                       .dump()
+                << "\n";
+    return 0;
+  }
+  if (!a.id) {
+    std::cerr << "capif-ccf " << a.command << ": --id PENDING_ID is required\n";
+    return 2;
+  }
+  if (!store.decide_onboarding(*a.id, a.command == "approve")) {
+    std::cerr << "capif-ccf " << a.command << ": no undecided onboarding request " << *a.id << "\n";
+    return 1;
+  }
+  std::cout << (a.command == "approve" ? "approved" : "rejected") << ": " << *a.id << "\n";
+  return 0;
 }
 
 int run(const Args& a) {
@@ -116,6 +151,8 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (args->command == "run") return run(*args);
+    if (args->command == "pending" || args->command == "approve" || args->command == "reject")
+      return onboarding_decision(*args);
     if (args->command != "init" && args->command != "credential" && args->command != "ca-cert") {
       std::cerr << "capif-ccf: unknown command " << args->command << "\n" << kUsage;
       return 2;

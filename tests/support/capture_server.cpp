@@ -2,9 +2,10 @@
 
 namespace capif::testing {
 
-CaptureServer::CaptureServer() {
+CaptureServer::CaptureServer(std::uint16_t port) {
   http::ServerConfig cfg;
   cfg.plaintext = true;
+  cfg.port = port;
   start(std::move(cfg));
 }
 
@@ -18,7 +19,6 @@ CaptureServer::CaptureServer(const std::string& cert_pem, const std::string& key
 }
 
 void CaptureServer::start(http::ServerConfig cfg) {
-  cfg.port = 0;
   cfg.threads = 1;
   cfg.handle_signals = false;
   http::Router router;
@@ -31,7 +31,9 @@ void CaptureServer::start(http::ServerConfig cfg) {
                                         rc.tls.client_cert_verified ? rc.tls.client_cn : std::string()});
                  }
                  cv_.notify_all();
-                 co_return http::Response::json(200, R"({"supportedFeatures":"0"})");
+                 const int status = status_;
+                 if (status == 204) co_return http::Response::no_content();
+                 co_return http::Response::json(status, R"({"supportedFeatures":"0"})");
                },
                {http::ClientAuth::optional, {}});
   server_ = std::make_unique<http::Server>(cfg, std::move(router),

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -24,8 +25,8 @@ struct CapturedRequest {
 
 class CaptureServer {
  public:
-  // Plain HTTP on 127.0.0.1.
-  CaptureServer();
+  // Plain HTTP on 127.0.0.1 (on `port`, when given: a callback that comes up where one was down).
+  explicit CaptureServer(std::uint16_t port = 0);
   // HTTPS with this certificate; client certificates chaining to client_ca_pem are verified.
   CaptureServer(const std::string& cert_pem, const std::string& key_pem, const std::string& client_ca_pem);
   ~CaptureServer();
@@ -33,6 +34,8 @@ class CaptureServer {
   std::uint16_t port() const { return port_; }
   // Waits until at least n requests arrived (or the timeout passed); returns what arrived.
   std::vector<CapturedRequest> wait_for(std::size_t n, std::chrono::milliseconds timeout);
+  // The status every request is answered with from now on (200 by default; 204 has no body).
+  void set_status(int status) { status_ = status; }
 
  private:
   void start(http::ServerConfig cfg);
@@ -42,6 +45,7 @@ class CaptureServer {
   std::unique_ptr<http::Server> server_;
   std::thread thread_;
   std::uint16_t port_ = 0;
+  std::atomic<int> status_{200};
 };
 
 }  // namespace capif::testing

@@ -56,6 +56,20 @@ struct CcfConfig {
       std::int64_t timeout_ms = 5000;  // outbound SecurityNotification / revoke-authorization calls
     } notifications;
   } security;
+  // Outbound notifications (events, SecurityNotification, revoke-authorization): each is kept in the
+  // store until delivered, retried with exponential backoff, and given up after give_up_after_s.
+  struct Notifications {
+    std::int64_t timeout_ms = 5000;           // connect and request timeout of one attempt (events)
+    std::int64_t retry_initial_ms = 1000;     // first backoff; doubles per failed attempt
+    std::int64_t retry_max_ms = 60000;        // backoff ceiling
+    std::int64_t give_up_after_s = 86400;     // a notification this old is dropped (logged and counted)
+    std::int64_t max_response_bytes = 65536;  // body limit of a callback's answer
+  } notifications;
+  struct Onboarding {
+    // Onboarding POSTs are answered 202 and wait for `capif-ccf approve|reject`; the invoker learns the
+    // outcome by an OnboardingNotification.
+    bool require_approval = false;
+  } onboarding;
   // CAPIF-6/6e: the CCFs this one interconnects with (docs/interconnect.md). Mutual TLS both ways: a peer is
   // recognised by a client certificate chained to its trust_anchor whose CN is its id.
   struct Peer {

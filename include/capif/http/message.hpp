@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -33,15 +34,20 @@ struct Request {
 // the token dropped), or nullopt for another scheme, no token or no header.
 std::optional<std::string> parse_bearer(const std::string* authorization);
 
+struct WebSocketAccept;  // websocket.hpp
+
 struct Response {
   int status = 200;
   std::string content_type;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // Set (by accept_websocket) when the handler takes a websocket upgrade instead of answering.
+  std::shared_ptr<WebSocketAccept> websocket;
 
   static Response json(int status, const std::string& body, std::string content_type = "application/json");
   static Response no_content();
   Response& with_header(std::string name, std::string value);
+  static Response accept_websocket(std::shared_ptr<WebSocketAccept> accept);
 };
 
 // Facts about the TLS connection a request arrived on.

@@ -52,6 +52,16 @@ nlohmann::json to_json(const APIList& v);
 nlohmann::json to_json(const APIInvokerEnrolmentDetails& v);
 nlohmann::json to_json(const APIInvokerEnrolmentDetailsPatch& v);
 
+// Sent to notificationDestination when an onboarding answered 202 was approved (result true, with the
+// enrolment details, certificate and onboarding secret) or rejected (result false).
+struct OnboardingNotification {
+  bool result = false;
+  std::optional<Uri> resourceLocation;
+  std::optional<APIInvokerEnrolmentDetails> apiInvokerEnrolmentDetails;
+  std::optional<APIList> apiList;
+};
+nlohmann::json to_json(const OnboardingNotification& v);
+
 // RFC 7396 merge of the patch into `base`, then re-validated.
 std::optional<APIInvokerEnrolmentDetails> apply_patch(const APIInvokerEnrolmentDetails& base,
                                                       const APIInvokerEnrolmentDetailsPatch& patch,

@@ -25,6 +25,10 @@ void add_invoker_management_routes(http::Router& router, const CcfContext& ctx) 
         const auto bearer = rc.request.bearer_token();
         verify_onboarding_credential(ctx.pki, ctx.config.ccf.id, bearer ? &*bearer : nullptr, "invoker");
         auto in = model_body<model::APIInvokerEnrolmentDetails>(rc.request, kJson, kSchema);
+        if (ctx.config.onboarding.require_approval) {
+          svc->request_onboarding(std::move(in));
+          co_return http::Response{202, {}, {}, {}, {}};  // the outcome comes as OnboardingNotification
+        }
         auto out = svc->onboard(std::move(in));
         co_return created(model::to_json(out), ctx.location(std::string(kBase) + "/" + *out.apiInvokerId));
       },
@@ -52,12 +56,12 @@ void add_invoker_management_routes(http::Router& router, const CcfContext& ctx) 
   router.add(
       "DELETE", std::string(kBase) + "/{onboardingId}",
       [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        // Offboarding deletes the security context; its AEFs must stop accepting the invoker at once
-        // (TS 33.122 6.8), so they get revoke-authorization as for a revocation.
-        auto security = ctx.store.security_context(rc.param("onboardingId"));
-        svc->offboard(rc.principal, rc.param("onboardingId"));
+        const auto& id = rc.param("onboardingId");
+        // Read before offboarding deletes it: the peer CCFs serving some of its AEFs must forget it too.
+        auto security = ctx.store.security_context(id);
+        svc->offboard(rc.principal, id);
         auto ex = co_await boost::asio::this_coro::executor;
-        if (security) spawn_revocation_delivery(ex, ctx, SecurityService(ctx).offboarding_outcome(*security));
+        if (security) spawn_peer_revocations(ex, ctx, SecurityService(ctx).offboarding_outcome(*security));
         co_return http::Response::no_content();
       },
       invoker);

@@ -13,5 +13,7 @@ void add_security_routes(http::Router& router, const CcfContext& ctx);
 void add_access_control_policy_routes(http::Router& router, const CcfContext& ctx);
 void add_logging_routes(http::Router& router, const CcfContext& ctx);
 void add_auditing_routes(http::Router& router, const CcfContext& ctx);
+void add_events_routes(http::Router& router, const CcfContext& ctx);
+void add_routing_info_routes(http::Router& router, const CcfContext& ctx);
 
 }  // namespace capif::ccf::api

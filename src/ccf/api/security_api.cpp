@@ -81,20 +81,19 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
 
   router.add("DELETE", one,
              [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
+               // AEFs and the invoker are notified through the outbox; peer CCFs by a retried call.
                auto outcome = svc->revoke_all(rc.principal, rc.param("apiInvokerId"));
                auto ex = co_await boost::asio::this_coro::executor;
-               spawn_revocation_delivery(ex, ctx, std::move(outcome));
+               spawn_peer_revocations(ex, ctx, outcome);
                co_return http::Response::no_content();
              },
              {http::ClientAuth::required, {PrincipalKind::aef, PrincipalKind::invoker, PrincipalKind::peer_ccf}});
 
   router.add(
       "POST", one + "/delete",
-      [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
+      [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
         auto n = model_body<model::SecurityNotification>(rc.request, kJson, "SecurityNotification");
-        auto outcome = svc->revoke_some(rc.principal, rc.param("apiInvokerId"), n);
-        auto ex = co_await boost::asio::this_coro::executor;
-               spawn_revocation_delivery(ex, ctx, std::move(outcome));
+        svc->revoke_some(rc.principal, rc.param("apiInvokerId"), n);  // notifications: via the outbox
         co_return http::Response::no_content();
       },
       aef);

@@ -6,6 +6,14 @@
 
 namespace capif::ccf {
 
+// The policy list of (api_id, aef_id): one ApiInvokerPolicy per invoker whose context has an entry of that
+// AEF with a selected method covering the API. `replace` stands for the stored context of its invoker (the
+// state a change is about to write); a record with no entries stands for a deleted context.
+model::AccessControlPolicyList policy_list(const CcfContext& ctx, const std::string& api_id,
+                                           const std::string& aef_id,
+                                           const std::optional<std::string>& invoker_id = std::nullopt,
+                                           const SecurityContextRecord* replace = nullptr);
+
 class AccessControlPolicyService {
  public:
   explicit AccessControlPolicyService(CcfContext ctx) : ctx_(ctx) {}

@@ -19,9 +19,19 @@ class InvokerManagement {
                                           const model::APIInvokerEnrolmentDetailsPatch& patch);
   void offboard(const Principal& caller, const std::string& id);
 
+  // onboarding.require_approval: keeps the request (its CSR already verified) for the operator and
+  // returns its pending id; the POST is answered 202.
+  std::string request_onboarding(model::APIInvokerEnrolmentDetails in);
+  // Acts on the operator's decisions (`capif-ccf approve|reject`): an approved request becomes an invoker
+  // and its OnboardingNotification carries the enrolment details; a rejected one is told so. Returns how
+  // many were closed.
+  std::size_t process_decisions();
+
  private:
   InvokerRecord own(const Principal& caller, const std::string& id) const;
   model::APIInvokerEnrolmentDetails replace(InvokerRecord rec, model::APIInvokerEnrolmentDetails in);
+  // A new invoker from an onboarding request: id, certificate, secret (returned, only its hash is kept).
+  std::pair<InvokerRecord, std::string> enrol(model::APIInvokerEnrolmentDetails in) const;
   CcfContext ctx_;
 };
 

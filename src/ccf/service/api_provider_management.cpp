@@ -1,5 +1,8 @@
 #include "ccf/service/api_provider_management.hpp"
 
+#include "ccf/service/capif_events.hpp"
+#include "ccf/service/features.hpp"
+
 #include "capif/crypto/encoding.hpp"
 #include "capif/model/json_reader.hpp"
 
@@ -17,6 +20,7 @@ model::APIProviderEnrolmentDetails with_functions(const ProviderDomainRecord& re
 model::APIProviderEnrolmentDetails ProviderManagement::apply(const ProviderDomainRecord* existing,
                                                              const std::string& dom_id,
                                                              model::APIProviderEnrolmentDetails in) {
+  in.suppFeat = negotiate_features(in.suppFeat, kProviderManagementFeatures);
   if (!in.apiProvFuncs || in.apiProvFuncs->empty())
     throw ApiError::bad_request("at least one API provider function is required",
                                 {{"/apiProvFuncs", "is required and must not be empty"}});
@@ -114,8 +118,17 @@ model::APIProviderEnrolmentDetails ProviderManagement::patch(
 }
 
 void ProviderManagement::deregister(const Principal& caller, const std::string& dom_id) {
-  own(caller, dom_id);
-  ctx_.store.delete_provider(dom_id);
+  auto rec = own(caller, dom_id);
+  // Every API its APFs published goes with the domain: subscribers learn that as for an unpublish.
+  Notices notices;
+  for (const auto& f : rec.functions)
+    for (const auto& api : ctx_.store.service_apis_of(*f.details.apiProvFuncId)) {
+      notices.events.push_back(service_api_event("SERVICE_API_UNAVAILABLE", api.api));
+      notices.events.push_back(access_policy_unavailable_event(api.api));
+      if (ctx_.store.routing_info(*api.api.apiId))
+        notices.events.push_back(topology_hiding_event(api.api, std::nullopt));
+    }
+  ctx_.store.delete_provider(dom_id, notices);
   spdlog::info("deregistered API provider domain {}", dom_id);
 }
 

@@ -4,6 +4,7 @@
 #include "capif/identity.hpp"
 #include "capif/problem.hpp"
 #include "ccf/ccf_pki.hpp"
+#include "ccf/service/websocket_hub.hpp"
 #include "ccf/store/ccf_store.hpp"
 
 #include <functional>
@@ -17,6 +18,7 @@ struct CcfContext {
   const config::CcfConfig& config;
   const CcfPki& pki;
   CcfStore& store;
+  WebSocketHub& websockets;  // event subscriptions' open websockets
   // CAPIF-6/6e (src/ccf/interconnect): the configured peers and the client that talks to them; a hook that
   // tells the publication sync a shareable API may have changed.
   const Peers* peers = nullptr;

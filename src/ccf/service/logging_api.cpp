@@ -1,6 +1,7 @@
 #include "ccf/service/logging_api.hpp"
 
 #include "capif/crypto/encoding.hpp"
+#include "ccf/service/capif_events.hpp"
 #include "ccf/service/security_api.hpp"
 
 namespace capif::ccf {
@@ -13,7 +14,7 @@ LoggingService::Added LoggingService::add(const Principal& caller, const std::st
     throw ApiError::bad_request("aefId does not match the resource", {{"/aefId", "must be " + aef_id}});
   StoredInvocationLog rec{crypto::random_id("LOG"), unix_now(), log};
   Added out{rec.log_id, model::to_json(log).dump()};
-  ctx_.store.add_invocation_log(rec, out.json);
+  ctx_.store.add_invocation_log(rec, out.json, {invocation_events(log), {}});
   return out;
 }
 

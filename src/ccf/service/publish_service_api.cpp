@@ -1,6 +1,8 @@
 #include "ccf/service/publish_service_api.hpp"
 
 #include "capif/crypto/encoding.hpp"
+#include "ccf/service/capif_events.hpp"
+#include "ccf/service/features.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -108,7 +110,8 @@ model::ServiceAPIDescription PublishService::publish(const Principal& caller, co
     throw ApiError::bad_request("apiId is assigned by the CCF", {{"/apiId", "must not be present"}});
   check_content(caller, api);
   api.apiId = crypto::random_id("API");
-  ctx_.store.put_service_api({apf_id, api, {}});
+  api.supportedFeatures = negotiate_features(api.supportedFeatures, kPublishFeatures);
+  ctx_.store.put_service_api({apf_id, api, {}}, {{service_api_event("SERVICE_API_AVAILABLE", api)}, {}});
   spdlog::info("{} {} published service API {} ({})", to_string(caller.kind), apf_id, *api.apiId, api.apiName);
   ctx_.publications_changed();
   return api;
@@ -138,7 +141,8 @@ model::ServiceAPIDescription PublishService::update(const Principal& caller, con
                                 {{"/apiId", "must be " + api_id + " or absent"}});
   check_content(caller, api);
   api.apiId = api_id;
-  ctx_.store.put_service_api({apf_id, api, {}});
+  api.supportedFeatures = negotiate_features(api.supportedFeatures, kPublishFeatures);
+  ctx_.store.put_service_api({apf_id, api, {}}, {{service_api_event("SERVICE_API_UPDATE", api)}, {}});
   ctx_.publications_changed();
   return api;
 }
@@ -153,7 +157,8 @@ model::ServiceAPIDescription PublishService::patch(const Principal& caller, cons
   if (!merged) throw ApiError::bad_request("the patched service API description is not valid", errs);
   check_content(caller, *merged);
   merged->apiId = api_id;
-  ctx_.store.put_service_api({apf_id, *merged, {}});
+  merged->supportedFeatures = negotiate_features(merged->supportedFeatures, kPublishFeatures);
+  ctx_.store.put_service_api({apf_id, *merged, {}}, {{service_api_event("SERVICE_API_UPDATE", *merged)}, {}});
   ctx_.publications_changed();
   return *merged;
 }
@@ -161,8 +166,12 @@ model::ServiceAPIDescription PublishService::patch(const Principal& caller, cons
 void PublishService::unpublish(const Principal& caller, const std::string& apf_id,
                                const std::string& api_id) {
   check_apf(caller, apf_id);
-  existing(apf_id, api_id);
-  ctx_.store.delete_service_api(api_id);
+  auto rec = existing(apf_id, api_id);
+  Notices notices{
+      {service_api_event("SERVICE_API_UNAVAILABLE", rec.api), access_policy_unavailable_event(rec.api)}, {}};
+  // Its routing rules go with it.
+  if (ctx_.store.routing_info(api_id)) notices.events.push_back(topology_hiding_event(rec.api, std::nullopt));
+  ctx_.store.delete_service_api(api_id, notices);
   spdlog::info("{} {} unpublished service API {}", to_string(caller.kind), apf_id, api_id);
   ctx_.publications_changed();
 }

@@ -8,14 +8,18 @@
 #include "ccf/interconnect/peers.hpp"
 #include "ccf/interconnect/sharing.hpp"
 #include "capif/http/uri.hpp"
+#include "ccf/service/capif_events.hpp"
+#include "ccf/service/features.hpp"
+#include "ccf/service/security_notifier.hpp"
 
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <set>
 #include <chrono>
+#include <set>
 #include <cctype>
+#include <chrono>
 
 namespace capif::ccf {
 namespace {
@@ -228,8 +232,11 @@ boost::asio::awaitable<model::ServiceSecurity> SecurityService::negotiate(
         }
       }
   rec.security = std::move(in);
+  rec.security.supportedFeatures = negotiate_features(rec.security.supportedFeatures, kSecurityFeatures);
   rec.updated_at = unix_now();
-  ctx_.store.put_security_context(rec);
+  Notices notices;
+  notices.events = access_policy_events(ctx_, invoker_id, ctx_.store.security_context(invoker_id), rec);
+  ctx_.store.put_security_context(rec, notices);
   spdlog::info("API invoker {} negotiated security methods for {} interfaces", invoker_id,
                rec.entries.size());
   co_return rec.security;
@@ -365,16 +372,13 @@ RevocationOutcome SecurityService::revoke_all(const Principal& caller, const std
   if (by_aef && std::none_of(rec.entries.begin(), rec.entries.end(),
                              [&](const auto& e) { return e.aef_id == caller.id; }))
     throw ApiError::forbidden("API invoker " + invoker_id + " did not negotiate an API of this AEF");
-  ctx_.store.delete_security_context(invoker_id);
-  ctx_.store.set_revoked_at(invoker_id, unix_now());
-  spdlog::info("security context of API invoker {} deleted by {} {}", invoker_id, to_string(caller.kind),
-               caller.id);
-
   RevocationOutcome out;
-  std::vector<std::string> all_ids;
-  for (const auto& e : rec.entries)
+  std::vector<std::string> all_ids, all_aefs;
+  for (const auto& e : rec.entries) {
+    if (!contains(all_aefs, e.aef_id)) all_aefs.push_back(e.aef_id);
     for (const auto& id : e.api_ids)
       if (!contains(all_ids, id)) all_ids.push_back(id);
+  }
   // The invoker is told when someone else revoked its authorization (TS 29.222 5.6.2.5).
   if (by_aef && !all_ids.empty()) {
     out.invoker_destination = rec.security.notificationDestination;
@@ -386,6 +390,13 @@ RevocationOutcome SecurityService::revoke_all(const Principal& caller, const std
   out.invoker_id = invoker_id;
   for (const auto& e : rec.entries)
     if (!e.ccf_id.empty() && !contains(out.peers, e.ccf_id)) out.peers.push_back(e.ccf_id);
+  Notices notices;
+  notices.messages = revocation_messages(out);
+  notices.events = access_policy_events(ctx_, invoker_id, rec, std::nullopt);
+  notices.events.push_back(authorization_revoked_event(invoker_id, all_ids, all_aefs));
+  ctx_.store.revoke_security(invoker_id, std::nullopt, unix_now(), notices);
+  spdlog::info("security context of API invoker {} deleted by {} {}", invoker_id, to_string(caller.kind),
+               caller.id);
   return out;
 }
 
@@ -449,18 +460,21 @@ RevocationOutcome SecurityService::revoke_some(const Principal& caller, const st
     kept.entries.push_back(std::move(e));
     kept.security.securityInfo.push_back(rec.security.securityInfo[i]);
   }
-  if (kept.entries.empty()) {
-    ctx_.store.delete_security_context(invoker_id);
-  } else {
+  std::optional<SecurityContextRecord> after;
+  if (!kept.entries.empty()) {
     kept.updated_at = unix_now();
-    ctx_.store.put_security_context(kept);
+    after = std::move(kept);
   }
-  ctx_.store.set_revoked_at(invoker_id, unix_now());
-  spdlog::info("AEF {} revoked {} APIs of API invoker {}", caller.id, n.apiIds.size(), invoker_id);
   RevocationOutcome out;
   out.invoker_destination = rec.security.notificationDestination;
   out.notification = n;
   out.notification.aefId = caller.id;
+  Notices notices;
+  notices.messages = revocation_messages(out);
+  notices.events = access_policy_events(ctx_, invoker_id, rec, after);
+  notices.events.push_back(authorization_revoked_event(invoker_id, n.apiIds, {caller.id}));
+  ctx_.store.revoke_security(invoker_id, after, unix_now(), notices);
+  spdlog::info("AEF {} revoked {} APIs of API invoker {}", caller.id, n.apiIds.size(), invoker_id);
   return out;
 }
 

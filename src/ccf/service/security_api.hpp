@@ -13,7 +13,7 @@
 
 namespace capif::ccf {
 
-// What a revocation must tell others; delivered off the request path (security_notifier.hpp).
+// What a revocation must tell others; written to the outbox with the revocation (security_notifier.hpp).
 struct RevocationOutcome {
   std::optional<std::string> invoker_destination;  // notificationDestination of the invoker, if notified
   model::SecurityNotification notification;

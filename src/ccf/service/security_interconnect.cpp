@@ -6,6 +6,7 @@
 #include "ccf/interconnect/peers.hpp"
 #include "ccf/interconnect/sharing.hpp"
 #include "ccf/service/security_api.hpp"
+#include "ccf/service/security_notifier.hpp"
 #include "ccf/service/security_resolve.hpp"
 
 #include <spdlog/spdlog.h>
@@ -155,11 +156,12 @@ RevocationOutcome SecurityService::revoke_for_peer(const Principal& peer, const 
   auto rec = ctx_.store.remote_security_context(peer.id, invoker_id);
   if (!rec)
     throw ApiError::not_found("API invoker " + invoker_id + " of " + peer.id + " has no security context here");
-  ctx_.store.delete_remote_security_context(peer.id, invoker_id);
-  ctx_.store.set_revoked_at(invoker_id, unix_now());
-  spdlog::info("peer CCF {} revoked its API invoker {}", peer.id, invoker_id);
   RevocationOutcome out;
   out.aef_calls = aef_calls(*rec, {});
+  Notices notices;
+  notices.messages = revocation_messages(out);  // our AEFs drop the invoker (outbox, retried)
+  ctx_.store.revoke_remote_security(peer.id, invoker_id, unix_now(), notices);
+  spdlog::info("peer CCF {} revoked its API invoker {}", peer.id, invoker_id);
   return out;
 }
 

@@ -1,15 +1,17 @@
 #pragma once
-// Outbound calls after a revocation: RevokeAuthorizationReq to the affected AEFs and a SecurityNotification
-// to the invoker. Best effort with a timeout, run detached on the handler's executor so that a slow or
-// absent peer never delays the answer to the revoking request.
+// Outbound messages of a revocation: a RevokeAuthorizationReq to each affected AEF and a
+// SecurityNotification to the invoker. They go to the outbox with the revocation itself and are delivered
+// by notification_delivery (retried until delivered or given up), never on the request path.
 #include "ccf/service/security_api.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 
 namespace capif::ccf {
 
-// Copies what it needs: it may outlive the request.
-void spawn_revocation_delivery(boost::asio::any_io_executor executor, const CcfContext& ctx,
-                               RevocationOutcome outcome);
+std::vector<OutboxMessage> revocation_messages(const RevocationOutcome& outcome);
+
+// CAPIF-6/6e: tells each peer CCF of outcome.peers that outcome.invoker_id is revoked (detached, retried).
+void spawn_peer_revocations(boost::asio::any_io_executor executor, const CcfContext& ctx,
+                            const RevocationOutcome& outcome);
 
 }  // namespace capif::ccf

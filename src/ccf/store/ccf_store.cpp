@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace capif::ccf {
 namespace {
 using nlohmann::json;
@@ -93,6 +95,37 @@ const std::vector<std::string> kMigrations = {
     // branches are merged, and a database that already has the index must still open.)
     R"sql(
     CREATE INDEX IF NOT EXISTS invocation_logs_seq ON invocation_logs(seq);
+    )sql",
+    // 5: CAPIF_Events_API subscriptions and the outbox of notifications still to deliver (events,
+    // SecurityNotification, revoke-authorization), written in the transaction of the change causing them.
+    R"sql(
+    CREATE TABLE event_subscriptions(
+      subscription_id TEXT PRIMARY KEY,
+      subscriber_id TEXT NOT NULL,
+      doc TEXT NOT NULL,
+      created_at_ms INTEGER NOT NULL,
+      reports INTEGER NOT NULL);
+    CREATE INDEX event_subscriptions_subscriber ON event_subscriptions(subscriber_id);
+    CREATE TABLE outbox(
+      seq INTEGER PRIMARY KEY AUTOINCREMENT,
+      queue TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      url TEXT NOT NULL,
+      body TEXT NOT NULL,
+      server_cn TEXT NOT NULL,
+      allow_plain_http INTEGER NOT NULL,
+      created_at_ms INTEGER NOT NULL,
+      not_before_ms INTEGER NOT NULL,
+      attempts INTEGER NOT NULL);
+    CREATE INDEX outbox_queue ON outbox(queue, seq);
+    CREATE TABLE pending_onboardings(
+      pending_id TEXT PRIMARY KEY,
+      doc TEXT NOT NULL,
+      created_at_ms INTEGER NOT NULL,
+      decision TEXT);
+    CREATE TABLE routing_rules(
+      api_id TEXT PRIMARY KEY REFERENCES service_apis(api_id) ON DELETE CASCADE,
+      doc TEXT NOT NULL);
     )sql",
 };
 
@@ -202,6 +235,13 @@ void CcfStore::load() {
   load_interconnect();
   db_.query("SELECT api_invoker_id, revoked_at FROM security_revocations", {},
             [&](const store::Statement& s) { revoked_at_[s.text(0)] = s.integer(1); });
+  db_.query("SELECT subscription_id, subscriber_id, doc, created_at_ms, reports FROM event_subscriptions", {},
+            [&](const store::Statement& s) {
+              EventSubscriptionRecord r{s.text(0), s.text(1),
+                                        decode<model::EventSubscription>(s.text(2), "event subscription"),
+                                        s.integer(3), s.integer(4)};
+              subscriptions_[r.subscription_id] = std::move(r);
+            });
   spdlog::info("store: {} invokers, {} provider domains, {} service APIs", invokers_.size(),
                providers_.size(), apis_.size());
 }
@@ -213,10 +253,12 @@ std::optional<Principal> CcfStore::principal_for(const std::string& fingerprint)
   return it->second;
 }
 
-void CcfStore::put_invoker(const InvokerRecord& rec) {
+void CcfStore::put_invoker(const InvokerRecord& rec, const Notices& notices) {
   const std::string& id = *rec.details.apiInvokerId;
   std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
   db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
     db.exec(
         "INSERT INTO invokers(api_invoker_id, doc, cert_fingerprint, secret_hash) VALUES (?,?,?,?) "
         "ON CONFLICT(api_invoker_id) DO UPDATE SET doc=excluded.doc, "
@@ -228,11 +270,16 @@ void CcfStore::put_invoker(const InvokerRecord& rec) {
   if (auto it = invokers_.find(id); it != invokers_.end()) principals_.erase(it->second.cert_fingerprint);
   principals_[rec.cert_fingerprint] = Principal{PrincipalKind::invoker, id, {}};
   invokers_[id] = rec;
+  lock.unlock();
+  applied(plan);
 }
 
-void CcfStore::delete_invoker(const std::string& id) {
+void CcfStore::delete_invoker(const std::string& id, const Notices& notices) {
   std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
   db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
+    drop_subscriptions_db(db, id);
     db.exec("DELETE FROM security_contexts WHERE api_invoker_id=?", {id});
     db.exec("DELETE FROM invokers WHERE api_invoker_id=?", {id});
   });
@@ -242,6 +289,9 @@ void CcfStore::delete_invoker(const std::string& id) {
     principals_.erase(it->second.cert_fingerprint);
     invokers_.erase(it);
   }
+  drop_subscriptions_mem(id);
+  lock.unlock();
+  applied(plan);
 }
 
 std::optional<InvokerRecord> CcfStore::invoker(const std::string& id) const {
@@ -284,8 +334,9 @@ void CcfStore::put_provider(const ProviderDomainRecord& rec) {
   providers_[dom].details.apiProvFuncs.reset();
 }
 
-void CcfStore::delete_provider(const std::string& dom) {
+void CcfStore::delete_provider(const std::string& dom, const Notices& notices) {
   std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
   auto rec = provider(dom);
   if (!rec) return;
   std::vector<std::string> api_ids;
@@ -297,6 +348,8 @@ void CcfStore::delete_provider(const std::string& dom) {
     }
   }
   db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
+    for (const auto& f : rec->functions) drop_subscriptions_db(db, *f.details.apiProvFuncId);
     for (const auto& id : api_ids) db.exec("DELETE FROM service_apis WHERE api_id=?", {id});
     db.exec("DELETE FROM provider_domains WHERE api_prov_dom_id=?", {dom});
   });
@@ -309,8 +362,11 @@ void CcfStore::delete_provider(const std::string& dom) {
   for (const auto& f : rec->functions) {
     principals_.erase(f.cert_fingerprint);
     function_domain_.erase(*f.details.apiProvFuncId);
+    drop_subscriptions_mem(*f.details.apiProvFuncId);
   }
   providers_.erase(dom);
+  lock.unlock();
+  applied(plan);
 }
 
 std::optional<ProviderDomainRecord> CcfStore::provider(const std::string& dom) const {
@@ -343,12 +399,14 @@ void CcfStore::unindex_api(const ServiceApiRecord& rec) {
   apis_.erase(id);
 }
 
-void CcfStore::put_service_api(const ServiceApiRecord& in) {
+void CcfStore::put_service_api(const ServiceApiRecord& in, const Notices& notices) {
   auto rec = std::make_shared<ServiceApiRecord>(in);
   rec->discovery_json = discovery_json(rec->api);
   const std::string& id = *rec->api.apiId;
   std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
   db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
     db.exec(
         "INSERT INTO service_apis(api_id, apf_id, api_name, doc) VALUES (?,?,?,?) ON CONFLICT(api_id) DO "
         "UPDATE "
@@ -364,16 +422,24 @@ void CcfStore::put_service_api(const ServiceApiRecord& in) {
     unindex_api(*old);
   }
   index_api(rec);
+  lock.unlock();
+  applied(plan);
 }
 
-void CcfStore::delete_service_api(const std::string& api_id) {
+void CcfStore::delete_service_api(const std::string& api_id, const Notices& notices) {
   std::lock_guard writer(write_mutex_);
-  db_.transaction([&](store::Database& db) { db.exec("DELETE FROM service_apis WHERE api_id=?", {api_id}); });
+  const auto plan = plan_locked(notices);
+  db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
+    db.exec("DELETE FROM service_apis WHERE api_id=?", {api_id});
+  });
   std::unique_lock lock(mutex_);
   if (auto it = apis_.find(api_id); it != apis_.end()) {
     auto old = it->second;
     unindex_api(*old);
   }
+  lock.unlock();
+  applied(plan);
 }
 
 std::optional<ServiceApiRecord> CcfStore::service_api(const std::string& api_id) const {
@@ -410,27 +476,63 @@ std::size_t CcfStore::service_api_count() const {
   return apis_.size();
 }
 
-void CcfStore::put_security_context(const SecurityContextRecord& rec) {
+namespace {
+void write_security_context(store::Database& db, const SecurityContextRecord& rec) {
   const std::string& id = rec.api_invoker_id;
-  std::lock_guard writer(write_mutex_);
-  db_.transaction([&](store::Database& db) {
+  db.exec(
+      "INSERT INTO security_contexts(api_invoker_id, doc, updated_at) VALUES (?,?,?) "
+      "ON CONFLICT(api_invoker_id) DO UPDATE SET doc=excluded.doc, updated_at=excluded.updated_at",
+      {id, model::to_json(rec.security).dump(), rec.updated_at});
+  db.exec("DELETE FROM security_entries WHERE api_invoker_id=?", {id});
+  for (std::size_t i = 0; i < rec.entries.size(); ++i) {
+    const auto& e = rec.entries[i];
     db.exec(
-        "INSERT INTO security_contexts(api_invoker_id, doc, updated_at) VALUES (?,?,?) "
-        "ON CONFLICT(api_invoker_id) DO UPDATE SET doc=excluded.doc, updated_at=excluded.updated_at",
-        {id, model::to_json(rec.security).dump(), rec.updated_at});
-    db.exec("DELETE FROM security_entries WHERE api_invoker_id=?", {id});
-    for (std::size_t i = 0; i < rec.entries.size(); ++i) {
-      const auto& e = rec.entries[i];
-      db.exec(
-          "INSERT INTO security_entries(api_invoker_id, entry, aef_id, interface, api_ids, method, psk, "
-          "designated_ccf_id) VALUES (?,?,?,?,?,?,?,?)",
-          {id, static_cast<std::int64_t>(i), e.aef_id, e.interface, json(e.api_ids).dump(),
-           e.method ? store::Value(*e.method) : store::Value(nullptr),
-           e.psk.empty() ? store::Value(nullptr) : store::Value(crypto::base64_encode(e.psk)), e.ccf_id});
-    }
+        "INSERT INTO security_entries(api_invoker_id, entry, aef_id, interface, api_ids, method, psk, "
+        "designated_ccf_id) VALUES (?,?,?,?,?,?,?,?)",
+        {id, static_cast<std::int64_t>(i), e.aef_id, e.interface, json(e.api_ids).dump(),
+         e.method ? store::Value(*e.method) : store::Value(nullptr),
+         e.psk.empty() ? store::Value(nullptr) : store::Value(crypto::base64_encode(e.psk)), e.ccf_id});
+  }
+}
+}  // namespace
+
+void CcfStore::put_security_context(const SecurityContextRecord& rec, const Notices& notices) {
+  std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
+  db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
+    write_security_context(db, rec);
   });
   std::unique_lock lock(mutex_);
-  security_[id] = rec;
+  security_[rec.api_invoker_id] = rec;
+  lock.unlock();
+  applied(plan);
+}
+
+void CcfStore::revoke_security(const std::string& invoker_id,
+                               const std::optional<SecurityContextRecord>& kept, std::int64_t unix_seconds,
+                               const Notices& notices) {
+  std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
+  db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
+    if (kept)
+      write_security_context(db, *kept);
+    else
+      db.exec("DELETE FROM security_contexts WHERE api_invoker_id=?", {invoker_id});
+    db.exec(
+        "INSERT INTO security_revocations(api_invoker_id, revoked_at) VALUES (?,?) "
+        "ON CONFLICT(api_invoker_id) DO UPDATE SET revoked_at=excluded.revoked_at",
+        {invoker_id, unix_seconds});
+  });
+  std::unique_lock lock(mutex_);
+  if (kept)
+    security_[invoker_id] = *kept;
+  else
+    security_.erase(invoker_id);
+  revoked_at_[invoker_id] = unix_seconds;
+  lock.unlock();
+  applied(plan);
 }
 
 void CcfStore::delete_security_context(const std::string& invoker_id) {
@@ -473,18 +575,21 @@ std::optional<std::int64_t> CcfStore::revoked_at(const std::string& invoker_id) 
   return it->second;
 }
 
-void CcfStore::add_invocation_log(const StoredInvocationLog& rec) {
-  add_invocation_log(rec, model::to_json(rec.log).dump());
+void CcfStore::add_invocation_log(const StoredInvocationLog& rec, const Notices& notices) {
+  add_invocation_log(rec, model::to_json(rec.log).dump(), notices);
 }
 
-void CcfStore::add_invocation_log(const StoredInvocationLog& rec, const std::string& doc) {
+void CcfStore::add_invocation_log(const StoredInvocationLog& rec, const std::string& doc, const Notices& notices) {
   std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
   db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
     db.exec(
         "INSERT INTO invocation_logs(log_id, seq, aef_id, api_invoker_id, received_at, doc) "
         "VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM invocation_logs), ?, ?, ?, ?)",
         {rec.log_id, rec.log.aefId, rec.log.apiInvokerId, rec.received_at, doc});
   });
+  applied(plan);
 }
 
 std::optional<StoredInvocationLog> CcfStore::invocation_log(const std::string& log_id) const {
@@ -512,6 +617,240 @@ std::vector<StoredInvocationLog> CcfStore::invocation_logs(
     });
   }
   return out;
+}
+
+CcfStore::Plan CcfStore::plan_locked(const Notices& notices) const {
+  Plan plan;
+  plan.messages = notices.messages;
+  if (notices.events.empty()) return plan;
+  const auto now = unix_now_ms();
+  std::shared_lock lock(mutex_);
+  // Deterministic order across subscriptions; within one subscription the events keep their order.
+  std::vector<const EventSubscriptionRecord*> subs;
+  for (const auto& [id, rec] : subscriptions_) subs.push_back(&rec);
+  std::sort(subs.begin(), subs.end(),
+            [](const auto* a, const auto* b) { return a->subscription_id < b->subscription_id; });
+  for (const auto* sub : subs) {
+    EventSubscriptionRecord counted = *sub;
+    for (const auto& ev : notices.events) {
+      if (!subscription_matches(counted, ev, now)) continue;
+      plan.messages.push_back(event_message(counted, ev.event, ev.detail, now));
+      ++counted.reports;
+    }
+    // The count only matters (and is only written) for subscriptions with a maximum number of reports.
+    if (counted.reports != sub->reports && max_reports(sub->sub) > 0)
+      plan.reports.emplace_back(sub->subscription_id, counted.reports);
+  }
+  return plan;
+}
+
+void CcfStore::write_plan(store::Database& db, const Plan& plan) {
+  const auto now = unix_now_ms();
+  for (const auto& m : plan.messages)
+    db.exec(
+        "INSERT INTO outbox(queue, kind, url, body, server_cn, allow_plain_http, created_at_ms, "
+        "not_before_ms, "
+        "attempts) VALUES (?,?,?,?,?,?,?,?,0)",
+        {m.queue, m.kind, m.url, m.body, m.server_cn, std::int64_t{m.allow_plain_http}, now,
+         std::max(now, m.not_before_ms)});
+  for (const auto& [id, reports] : plan.reports)
+    db.exec("UPDATE event_subscriptions SET reports=? WHERE subscription_id=?", {reports, id});
+}
+
+void CcfStore::applied(const Plan& plan) {
+  if (plan.messages.empty()) return;
+  std::vector<std::string> queues;
+  {
+    std::unique_lock lock(mutex_);
+    for (const auto& [id, reports] : plan.reports)
+      if (auto it = subscriptions_.find(id); it != subscriptions_.end()) it->second.reports = reports;
+  }
+  for (const auto& m : plan.messages)
+    if (std::find(queues.begin(), queues.end(), m.queue) == queues.end()) queues.push_back(m.queue);
+  if (outbox_listener_) outbox_listener_(queues);
+}
+
+void CcfStore::drop_subscriptions_db(store::Database& db, const std::string& subscriber_id) {
+  db.exec(
+      "DELETE FROM outbox WHERE queue IN (SELECT 'sub:' || subscription_id FROM event_subscriptions WHERE "
+      "subscriber_id=?)",
+      {subscriber_id});
+  db.exec("DELETE FROM event_subscriptions WHERE subscriber_id=?", {subscriber_id});
+}
+
+void CcfStore::drop_subscriptions_mem(const std::string& subscriber_id) {
+  std::erase_if(subscriptions_, [&](const auto& kv) { return kv.second.subscriber_id == subscriber_id; });
+}
+
+void CcfStore::put_subscription(const EventSubscriptionRecord& rec,
+                                const std::vector<OutboxMessage>& messages) {
+  std::lock_guard writer(write_mutex_);
+  Plan plan;
+  plan.messages = messages;
+  db_.transaction([&](store::Database& db) {
+    db.exec(
+        "INSERT INTO event_subscriptions(subscription_id, subscriber_id, doc, created_at_ms, reports) "
+        "VALUES (?,?,?,?,?) ON CONFLICT(subscription_id) DO UPDATE SET doc=excluded.doc, "
+        "reports=excluded.reports",
+        {rec.subscription_id, rec.subscriber_id, model::to_json(rec.sub).dump(), rec.created_at_ms,
+         rec.reports});
+    write_plan(db, plan);
+  });
+  std::unique_lock lock(mutex_);
+  subscriptions_[rec.subscription_id] = rec;
+  lock.unlock();
+  applied(plan);
+}
+
+void CcfStore::delete_subscription(const std::string& subscription_id) {
+  std::lock_guard writer(write_mutex_);
+  db_.transaction([&](store::Database& db) {
+    db.exec("DELETE FROM outbox WHERE queue=?", {"sub:" + subscription_id});
+    db.exec("DELETE FROM event_subscriptions WHERE subscription_id=?", {subscription_id});
+  });
+  std::unique_lock lock(mutex_);
+  subscriptions_.erase(subscription_id);
+}
+
+std::optional<EventSubscriptionRecord> CcfStore::subscription(const std::string& subscription_id) const {
+  std::shared_lock lock(mutex_);
+  auto it = subscriptions_.find(subscription_id);
+  if (it == subscriptions_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::size_t CcfStore::subscription_count() const {
+  std::shared_lock lock(mutex_);
+  return subscriptions_.size();
+}
+
+std::vector<std::string> CcfStore::outbox_queues() const {
+  std::vector<std::string> out;
+  db_.query("SELECT queue, MIN(seq) AS first FROM outbox GROUP BY queue ORDER BY first", {},
+            [&](const store::Statement& s) { out.push_back(s.text(0)); });
+  return out;
+}
+
+std::vector<StoredOutboxMessage> CcfStore::outbox_batch(const std::string& queue, std::int64_t after,
+                                                        std::size_t limit) const {
+  std::vector<StoredOutboxMessage> out;
+  db_.query(
+      "SELECT seq, kind, url, body, server_cn, allow_plain_http, created_at_ms, not_before_ms, attempts "
+      "FROM outbox WHERE queue=? AND seq>? ORDER BY seq LIMIT ?",
+      {queue, after, static_cast<std::int64_t>(limit)}, [&](const store::Statement& s) {
+        StoredOutboxMessage m;
+        m.queue = queue;
+        m.seq = s.integer(0);
+        m.kind = s.text(1);
+        m.url = s.text(2);
+        m.body = s.text(3);
+        m.server_cn = s.text(4);
+        m.allow_plain_http = s.integer(5) != 0;
+        m.created_at_ms = s.integer(6);
+        m.not_before_ms = s.integer(7);
+        m.attempts = s.integer(8);
+        out.push_back(std::move(m));
+      });
+  return out;
+}
+
+void CcfStore::outbox_remove(const std::vector<std::int64_t>& seqs) {
+  if (seqs.empty()) return;
+  db_.transaction([&](store::Database& db) {
+    for (auto seq : seqs) db.exec("DELETE FROM outbox WHERE seq=?", {seq});
+  });
+}
+
+void CcfStore::outbox_attempted(std::int64_t seq) {
+  db_.transaction(
+      [&](store::Database& db) { db.exec("UPDATE outbox SET attempts=attempts+1 WHERE seq=?", {seq}); });
+}
+
+std::int64_t CcfStore::outbox_size() const {
+  std::int64_t n = 0;
+  db_.query("SELECT COUNT(*) FROM outbox", {}, [&](const store::Statement& s) { n = s.integer(0); });
+  return n;
+}
+
+void CcfStore::add_pending_onboarding(const PendingOnboarding& p) {
+  std::lock_guard writer(write_mutex_);
+  db_.transaction([&](store::Database& db) {
+    db.exec("INSERT INTO pending_onboardings(pending_id, doc, created_at_ms, decision) VALUES (?,?,?,NULL)",
+            {p.pending_id, model::to_json(p.details).dump(), p.created_at_ms});
+  });
+}
+
+std::vector<PendingOnboarding> CcfStore::pending_onboardings(bool decided_only) const {
+  std::vector<PendingOnboarding> out;
+  db_.query(std::string("SELECT pending_id, doc, created_at_ms, decision FROM pending_onboardings") +
+                (decided_only ? " WHERE decision IS NOT NULL" : "") + " ORDER BY created_at_ms",
+            {}, [&](const store::Statement& s) {
+              PendingOnboarding p{s.text(0),
+                                  decode<model::APIInvokerEnrolmentDetails>(s.text(1), "onboarding"),
+                                  s.integer(2), std::nullopt};
+              if (!s.is_null(3)) p.decision = s.text(3);
+              out.push_back(std::move(p));
+            });
+  return out;
+}
+
+bool CcfStore::decide_onboarding(const std::string& pending_id, bool approve) {
+  bool found = false;
+  db_.transaction([&](store::Database& db) {
+    db.query("SELECT 1 FROM pending_onboardings WHERE pending_id=? AND decision IS NULL", {pending_id},
+             [&](const store::Statement&) { found = true; });
+    if (found)
+      db.exec("UPDATE pending_onboardings SET decision=? WHERE pending_id=?",
+              {std::string(approve ? "approve" : "reject"), pending_id});
+  });
+  return found;
+}
+
+void CcfStore::close_onboarding(const std::string& pending_id, const std::optional<InvokerRecord>& approved,
+                                const Notices& notices) {
+  std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
+  db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
+    db.exec("DELETE FROM pending_onboardings WHERE pending_id=?", {pending_id});
+    if (approved)
+      db.exec("INSERT INTO invokers(api_invoker_id, doc, cert_fingerprint, secret_hash) VALUES (?,?,?,?)",
+              {*approved->details.apiInvokerId, model::to_json(approved->details).dump(),
+               approved->cert_fingerprint, approved->secret_hash});
+  });
+  if (approved) {
+    std::unique_lock lock(mutex_);
+    principals_[approved->cert_fingerprint] =
+        Principal{PrincipalKind::invoker, *approved->details.apiInvokerId, {}};
+    invokers_[*approved->details.apiInvokerId] = *approved;
+  }
+  applied(plan);
+}
+
+void CcfStore::put_routing_info(const std::string& api_id, const model::RoutingInfo& info,
+                                const Notices& notices) {
+  std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
+  db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
+    db.exec(
+        "INSERT INTO routing_rules(api_id, doc) VALUES (?,?) ON CONFLICT(api_id) DO UPDATE SET "
+        "doc=excluded.doc",
+        {api_id, model::to_json(info).dump()});
+  });
+  applied(plan);
+}
+
+std::optional<model::RoutingInfo> CcfStore::routing_info(const std::string& api_id) const {
+  std::optional<model::RoutingInfo> out;
+  db_.query("SELECT doc FROM routing_rules WHERE api_id=?", {api_id},
+            [&](const store::Statement& s) { out = decode<model::RoutingInfo>(s.text(0), "routing rules"); });
+  return out;
+}
+
+void CcfStore::set_outbox_listener(std::function<void(const std::vector<std::string>&)> fn) {
+  std::lock_guard writer(write_mutex_);
+  outbox_listener_ = std::move(fn);
 }
 
 }  // namespace capif::ccf

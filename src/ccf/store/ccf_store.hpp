@@ -6,10 +6,14 @@
 #include "capif/model/api_provider_management.hpp"
 #include "capif/model/logging_api.hpp"
 #include "capif/model/publish_service_api.hpp"
+#include "capif/model/routing_info_api.hpp"
 #include "capif/model/security_api.hpp"
 #include "capif/store/sqlite.hpp"
+#include "ccf/store/event_fanout.hpp"
+#include "ccf/store/notices.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -74,6 +78,15 @@ struct PeerPublication {
   std::string body_hash;
 };
 
+// An onboarding waiting for the operator (onboarding.require_approval); `capif-ccf approve|reject` sets
+// the decision, the daemon acts on it.
+struct PendingOnboarding {
+  std::string pending_id;
+  model::APIInvokerEnrolmentDetails details;  // as requested (CSR in apiInvokerPublicKey)
+  std::int64_t created_at_ms = 0;
+  std::optional<std::string> decision;  // "approve" | "reject"
+};
+
 struct StoredInvocationLog {
   std::string log_id;
   std::int64_t received_at = 0;  // unix seconds
@@ -87,19 +100,23 @@ class CcfStore {
   // Identity: the principal a current certificate (by SHA-256 fingerprint) belongs to.
   std::optional<Principal> principal_for(const std::string& fingerprint) const;
 
-  void put_invoker(const InvokerRecord& rec);  // insert or replace
-  void delete_invoker(const std::string& id);
+  // Every write takes the Notices the change causes; they are written to the outbox in the same
+  // transaction (notices.hpp).
+  void put_invoker(const InvokerRecord& rec, const Notices& notices = {});  // insert or replace
+  // Also removes the invoker's security context and its event subscriptions.
+  void delete_invoker(const std::string& id, const Notices& notices = {});
   std::optional<InvokerRecord> invoker(const std::string& id) const;
 
   void put_provider(const ProviderDomainRecord& rec);  // insert or replace, functions included
   // Removes the domain, its functions and every API its APFs published.
-  void delete_provider(const std::string& dom_id);
+  // Its functions' event subscriptions go too.
+  void delete_provider(const std::string& dom_id, const Notices& notices = {});
   std::optional<ProviderDomainRecord> provider(const std::string& dom_id) const;
   // Domain of a provider function id.
   std::optional<std::string> domain_of_function(const std::string& func_id) const;
 
-  void put_service_api(const ServiceApiRecord& rec);
-  void delete_service_api(const std::string& api_id);
+  void put_service_api(const ServiceApiRecord& rec, const Notices& notices = {});
+  void delete_service_api(const std::string& api_id, const Notices& notices = {});
   std::optional<ServiceApiRecord> service_api(const std::string& api_id) const;
   std::vector<ServiceApiRecord> service_apis_of(const std::string& apf_id) const;
 
@@ -109,19 +126,28 @@ class CcfStore {
   std::size_t service_api_count() const;
 
   // Security contexts (CAPIF_Security_API); delete_invoker removes the invoker's context too.
-  void put_security_context(const SecurityContextRecord& rec);  // insert or replace
+  void put_security_context(const SecurityContextRecord& rec,
+                            const Notices& notices = {});  // insert or replace
   void delete_security_context(const std::string& invoker_id);
   std::optional<SecurityContextRecord> security_context(const std::string& invoker_id) const;
   void for_each_security_context(const std::function<void(const SecurityContextRecord&)>& fn) const;
   // When the invoker's authorization was last revoked: tokens issued before are no longer valid.
   void set_revoked_at(const std::string& invoker_id, std::int64_t unix_seconds);
   std::optional<std::int64_t> revoked_at(const std::string& invoker_id) const;
+  // A revocation in one transaction: the context is replaced by `kept` (or deleted when nullopt) and the
+  // revocation time recorded.
+  void revoke_security(const std::string& invoker_id, const std::optional<SecurityContextRecord>& kept,
+                       std::int64_t unix_seconds, const Notices& notices);
 
   // Interconnection (ccf_store_interconnect.cpp). Security contexts a peer forwarded, keyed by the
   // peer (the invoker's onboarded CCF) and the invoker id, apart from local ones: a peer cannot touch a
   // local invoker's context by naming its id.
   void put_remote_security_context(const SecurityContextRecord& rec);  // onboarded_ccf_id set
   void delete_remote_security_context(const std::string& ccf_id, const std::string& invoker_id);
+  // The peer revoked its invoker: the context goes, the revocation time is kept, and the notices (the
+  // revoke-authorization calls to our AEFs) are queued in the same transaction.
+  void revoke_remote_security(const std::string& ccf_id, const std::string& invoker_id, std::int64_t unix_seconds,
+                              const Notices& notices);
   std::optional<SecurityContextRecord> remote_security_context(const std::string& ccf_id,
                                                                const std::string& invoker_id) const;
   void for_each_remote_security_context(const std::function<void(const SecurityContextRecord&)>& fn) const;
@@ -131,16 +157,58 @@ class CcfStore {
 
   // Invocation logs (CAPIF_Logging_API_Invocation_API / CAPIF_Auditing_API), read from SQLite only:
   // auditing is rare and must not keep every log in memory.
-  void add_invocation_log(const StoredInvocationLog& rec);
+  void add_invocation_log(const StoredInvocationLog& rec, const Notices& notices = {});
   // The same, with rec.log already serialised (model::to_json(rec.log).dump()) by a caller that needs the
   // text too: a batch of logs is then serialised once, not once for the row and once for the answer.
-  void add_invocation_log(const StoredInvocationLog& rec, const std::string& doc);
+  void add_invocation_log(const StoredInvocationLog& rec, const std::string& doc, const Notices& notices);
   std::optional<StoredInvocationLog> invocation_log(const std::string& log_id) const;
   // Logs of the given AEFs (optionally of one invoker) in the order they were received.
   std::vector<StoredInvocationLog> invocation_logs(const std::vector<std::string>& aef_ids,
                                                    const std::optional<std::string>& invoker_id) const;
 
+  // Event subscriptions (CAPIF_Events_API). `messages` (a test notification, an immediate report) are
+  // written with the subscription.
+  void put_subscription(const EventSubscriptionRecord& rec, const std::vector<OutboxMessage>& messages = {});
+  // Pending notifications of the subscription are dropped with it.
+  void delete_subscription(const std::string& subscription_id);
+  std::optional<EventSubscriptionRecord> subscription(const std::string& subscription_id) const;
+  std::size_t subscription_count() const;
+
+  // Onboardings waiting for approval. decide_onboarding may run in another process (the operator command):
+  // it only writes the decision; the daemon reads decided ones and closes them.
+  void add_pending_onboarding(const PendingOnboarding& p);
+  std::vector<PendingOnboarding> pending_onboardings(bool decided_only = false) const;
+  bool decide_onboarding(const std::string& pending_id, bool approve);  // false: unknown or decided
+  // Removes the pending onboarding and, when approved, adds the invoker, in one transaction.
+  void close_onboarding(const std::string& pending_id, const std::optional<InvokerRecord>& approved,
+                        const Notices& notices);
+
+  // Routing rules of a service API (CAPIF_Routing_Info_API); they go with the API. Read from SQLite.
+  void put_routing_info(const std::string& api_id, const model::RoutingInfo& info,
+                        const Notices& notices = {});
+  std::optional<model::RoutingInfo> routing_info(const std::string& api_id) const;
+
+  // The outbox (notification_delivery.hpp).
+  std::vector<std::string> outbox_queues() const;  // queues with pending messages
+  // The first `limit` messages of the queue after seq `after`, in order.
+  std::vector<StoredOutboxMessage> outbox_batch(const std::string& queue, std::int64_t after,
+                                                std::size_t limit) const;
+  void outbox_remove(const std::vector<std::int64_t>& seqs);  // delivered or given up, one transaction
+  void outbox_attempted(std::int64_t seq);
+  std::int64_t outbox_size() const;
+  // Called after a commit that added messages, with their queues (to wake the delivery worker).
+  void set_outbox_listener(std::function<void(const std::vector<std::string>&)> fn);
+
  private:
+  struct Plan {  // a change's Notices resolved to outbox rows (under the write lock)
+    std::vector<OutboxMessage> messages;
+    std::vector<std::pair<std::string, std::int64_t>> reports;  // subscription -> reports after this
+  };
+  Plan plan_locked(const Notices& notices) const;
+  void write_plan(store::Database& db, const Plan& plan);
+  void applied(const Plan& plan);  // after the commit: report counts in memory, wake the worker
+  void drop_subscriptions_db(store::Database& db, const std::string& subscriber_id);
+  void drop_subscriptions_mem(const std::string& subscriber_id);
   void load();
   void load_interconnect();
   void index_api(const std::shared_ptr<const ServiceApiRecord>& rec);
@@ -162,6 +230,8 @@ class CcfStore {
   std::unordered_map<std::string, std::int64_t> revoked_at_;
   std::map<std::pair<std::string, std::string>, SecurityContextRecord> remote_security_;
   std::map<std::pair<std::string, std::string>, PeerPublication> peer_publications_;  // (peer, api id)
+  std::unordered_map<std::string, EventSubscriptionRecord> subscriptions_;
+  std::function<void(const std::vector<std::string>&)> outbox_listener_;
 };
 
 std::string discovery_json(const model::ServiceAPIDescription& api);

@@ -78,6 +78,26 @@ void CcfStore::delete_remote_security_context(const std::string& ccf_id, const s
   remote_security_.erase({ccf_id, invoker_id});
 }
 
+void CcfStore::revoke_remote_security(const std::string& ccf_id, const std::string& invoker_id,
+                                      std::int64_t unix_seconds, const Notices& notices) {
+  std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
+  db_.transaction([&](store::Database& db) {
+    write_plan(db, plan);
+    db.exec("DELETE FROM remote_security_contexts WHERE onboarded_ccf_id=? AND api_invoker_id=?",
+            {ccf_id, invoker_id});
+    db.exec(
+        "INSERT INTO security_revocations(api_invoker_id, revoked_at) VALUES (?,?) "
+        "ON CONFLICT(api_invoker_id) DO UPDATE SET revoked_at=excluded.revoked_at",
+        {invoker_id, unix_seconds});
+  });
+  std::unique_lock lock(mutex_);
+  remote_security_.erase({ccf_id, invoker_id});
+  revoked_at_[invoker_id] = unix_seconds;
+  lock.unlock();
+  applied(plan);
+}
+
 std::optional<SecurityContextRecord> CcfStore::remote_security_context(const std::string& ccf_id,
                                                                        const std::string& invoker_id) const {
   std::shared_lock lock(mutex_);

@@ -114,6 +114,15 @@ void read_security(MapReader m, CcfConfig::Security& s) {
       m.map("notifications").duration_ms("timeout_ms", s.notifications.timeout_ms, 100, 600000);
 }
 
+void read_notifications(MapReader m, CcfConfig::Notifications& n) {
+  n.timeout_ms = m.duration_ms("timeout_ms", n.timeout_ms, 100, 600000);
+  n.retry_initial_ms = m.duration_ms("retry_initial_ms", n.retry_initial_ms, 10, 3600000);
+  n.retry_max_ms = m.duration_ms("retry_max_ms", n.retry_max_ms, 10, 86400000);
+  if (n.retry_max_ms < n.retry_initial_ms) m.error("retry_max_ms", "must not be below retry_initial_ms");
+  n.give_up_after_s = m.integer("give_up_after_s", n.give_up_after_s, 1, 31536000);
+  n.max_response_bytes = m.integer("max_response_bytes", n.max_response_bytes, 1024, 16777216);
+}
+
 void read_peers(MapReader root, CcfConfig& cfg) {
   static const std::regex id_re("^[A-Za-z0-9._-]{1,64}$");
   static const std::regex url_re(R"(^https://[^/?#\s@]+(/[^?#\s]*)?$)");
@@ -161,6 +170,9 @@ CcfConfig read(YamlReader& reader) {
   cfg.credentials.default_ttl_s =
       root.map("credentials").integer("default_ttl_s", cfg.credentials.default_ttl_s, 60, 31536000);
   read_security(root.map("security"), cfg.security);
+  read_notifications(root.map("notifications"), cfg.notifications);
+  cfg.onboarding.require_approval =
+      root.map("onboarding").boolean("require_approval", cfg.onboarding.require_approval);
   read_log(root.map("log"), cfg.log);
   read_peers(root, cfg);
   reader.finish();

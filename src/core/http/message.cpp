@@ -1,5 +1,7 @@
 #include "capif/http/message.hpp"
 
+#include "capif/http/websocket.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
@@ -46,6 +48,13 @@ Response Response::json(int status, const std::string& body, std::string content
   r.status = status;
   r.body = body;
   r.content_type = std::move(content_type);
+  return r;
+}
+
+Response Response::accept_websocket(std::shared_ptr<WebSocketAccept> accept) {
+  Response r;
+  r.status = 101;
+  r.websocket = std::move(accept);
   return r;
 }
 

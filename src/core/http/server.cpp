@@ -2,6 +2,7 @@
 
 #include "capif/problem.hpp"
 #include "tls.hpp"
+#include "websocket_session.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
@@ -241,6 +242,18 @@ struct Server::Impl {
       Request req = to_request(msg);
       Response resp = co_await dispatch(req, tls_info);
       --in_flight;
+      if (resp.websocket) {
+        if (beast::websocket::is_upgrade(msg)) {
+          co_await detail::serve_websocket(stream, msg, *resp.websocket, cfg.limits.handshake_timeout,
+                                           cfg.limits.idle_timeout, cfg.limits.body_bytes, stopping);
+          break;
+        }
+        resp = problem_response(
+            ApiError(426, "Upgrade Required",
+                     "this resource is a websocket: send a websocket upgrade request", "UPGRADE_REQUIRED"),
+            req.path);
+        resp.with_header("Upgrade", "websocket");
+      }
       keep_alive = keep_alive && !stopping;
       bool failed = false;
       co_await write_and_count(stream, deadline, std::move(resp), version, keep_alive, failed);

@@ -88,4 +88,12 @@ std::optional<APIInvokerEnrolmentDetails> apply_patch(const APIInvokerEnrolmentD
   return parse_body<APIInvokerEnrolmentDetails>(merged, errs);
 }
 
+nlohmann::json to_json(const OnboardingNotification& v) {
+  nlohmann::json j{{"result", v.result}};
+  put(j, "resourceLocation", v.resourceLocation);
+  put(j, "apiInvokerEnrolmentDetails", v.apiInvokerEnrolmentDetails);
+  put(j, "apiList", v.apiList);
+  return j;
+}
+
 }  // namespace capif::model

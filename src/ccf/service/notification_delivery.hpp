@@ -1,0 +1,32 @@
+#pragma once
+// Delivers the store's outbox (ccf/store/notices.hpp): one coroutine per queue sends its messages in
+// order, retrying a failed one with exponential backoff until it is delivered or older than
+// notifications.give_up_after_s. Queues are independent, so a dead callback only holds back its own
+// subscription. Runs on its own event loop thread: deliveries never compete with request handling, and a
+// restart resumes every queue left in the store.
+#include "ccf/service/context.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+
+namespace capif::ccf {
+
+class NotificationDelivery {
+ public:
+  explicit NotificationDelivery(const CcfContext& ctx);  // registers itself as the outbox listener
+  ~NotificationDelivery();
+  NotificationDelivery(const NotificationDelivery&) = delete;
+  NotificationDelivery& operator=(const NotificationDelivery&) = delete;
+
+  void start();  // starts the thread and resumes every pending queue
+  void stop();   // abandons attempts in flight (their messages stay in the store)
+  // {"pending", "delivered", "failedAttempts", "givenUp"}: counters since start.
+  nlohmann::json stats() const;
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace capif::ccf

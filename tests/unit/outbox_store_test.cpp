@@ -1,0 +1,126 @@
+// The outbox in CcfStore: notices are written with the change that caused them, fanned out to the matching
+// subscriptions, survive a reopen, and leave with their subscription or subscriber.
+#include "capif/crypto/encoding.hpp"
+#include "ccf/store/ccf_store.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+using namespace capif;
+using namespace capif::ccf;
+
+namespace {
+struct TempDb {
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("capif-outbox-" + crypto::random_id(""));
+  TempDb() { std::filesystem::create_directories(dir); }
+  ~TempDb() { std::filesystem::remove_all(dir); }
+  std::filesystem::path file() const { return dir / "ccf.db"; }
+};
+
+InvokerRecord invoker(const std::string& id) {
+  InvokerRecord r;
+  r.details.apiInvokerId = id;
+  r.details.notificationDestination = "https://127.0.0.1/cb";
+  r.details.onboardingInformation.apiInvokerPublicKey = "csr";
+  r.details.onboardingInformation.apiInvokerCertificate = "cert";
+  r.cert_fingerprint = "fp-" + id;
+  r.secret_hash = "hash";
+  return r;
+}
+
+EventSubscriptionRecord subscription(const std::string& id, const std::string& subscriber,
+                                     std::vector<std::string> events) {
+  EventSubscriptionRecord r;
+  r.subscription_id = id;
+  r.subscriber_id = subscriber;
+  r.sub.events = std::move(events);
+  r.sub.notificationDestination = "http://127.0.0.1:1/" + id;
+  r.created_at_ms = 1;
+  return r;
+}
+
+EventOccurrence onboarded(const std::string& id) {
+  EventOccurrence ev;
+  ev.event = "API_INVOKER_ONBOARDED";
+  ev.invoker_ids = {id};
+  ev.detail.apiInvokerIds = ev.invoker_ids;
+  return ev;
+}
+
+TEST(OutboxStore, NoticesAreWrittenWithTheChangeAndSurviveAReopen) {
+  TempDb t;
+  std::vector<std::string> woken;
+  {
+    CcfStore s(t.file());
+    s.set_outbox_listener(
+        [&](const std::vector<std::string>& q) { woken.insert(woken.end(), q.begin(), q.end()); });
+    s.put_subscription(subscription("S1", "AEF1", {"API_INVOKER_ONBOARDED"}));
+    s.put_subscription(subscription("S2", "AEF2", {"SERVICE_API_AVAILABLE"}));
+    OutboxMessage direct;
+    direct.queue = "aef:AEF9";
+    direct.kind = "RevokeAuthorization";
+    direct.url = "https://127.0.0.1:1/aef-security/v1/revoke-authorization";
+    direct.body = "{}";
+    s.put_invoker(invoker("INV1"), {{onboarded("INV1")}, {direct}});
+    EXPECT_EQ(s.outbox_size(), 2);  // S2 did not subscribe to onboarding
+    EXPECT_EQ(woken, (std::vector<std::string>{"aef:AEF9", "sub:S1"}));
+  }
+  CcfStore s(t.file());
+  EXPECT_EQ(s.outbox_queues(), (std::vector<std::string>{"aef:AEF9", "sub:S1"}));
+  auto batch = s.outbox_batch("sub:S1", 0, 10);
+  ASSERT_EQ(batch.size(), 1u);
+  auto body = nlohmann::json::parse(batch[0].body);
+  EXPECT_EQ(body["subscriptionId"], "S1");
+  EXPECT_EQ(body["events"], "API_INVOKER_ONBOARDED");
+  EXPECT_EQ(batch[0].url, "http://127.0.0.1:1/S1");
+  s.outbox_remove({batch[0].seq});
+  EXPECT_TRUE(s.outbox_batch("sub:S1", 0, 10).empty());
+  EXPECT_EQ(s.subscription_count(), 2u);
+}
+
+TEST(OutboxStore, AFailedChangeWritesNoNotice) {
+  TempDb t;
+  CcfStore s(t.file());
+  s.put_subscription(subscription("S1", "AEF1", {"API_INVOKER_ONBOARDED"}));
+  s.put_invoker(invoker("INV1"));
+  auto clash = invoker("INV2");
+  clash.cert_fingerprint = "fp-INV1";  // UNIQUE constraint: the transaction rolls back
+  EXPECT_THROW(s.put_invoker(clash, {{onboarded("INV2")}, {}}), store::StoreError);
+  EXPECT_EQ(s.outbox_size(), 0);
+}
+
+TEST(OutboxStore, NoticesLeaveWithTheirSubscriptionOrSubscriber) {
+  TempDb t;
+  CcfStore s(t.file());
+  s.put_invoker(invoker("INV1"));
+  s.put_subscription(subscription("S1", "INV1", {"API_INVOKER_ONBOARDED"}));
+  s.put_subscription(subscription("S2", "AMF1", {"API_INVOKER_ONBOARDED"}));
+  s.put_invoker(invoker("INV2"), {{onboarded("INV2")}, {}});
+  EXPECT_EQ(s.outbox_size(), 2);
+  s.delete_subscription("S2");
+  EXPECT_EQ(s.outbox_size(), 1);
+  s.delete_invoker("INV1");  // its subscription S1 and S1's notifications go too
+  EXPECT_EQ(s.outbox_size(), 0);
+  EXPECT_FALSE(s.subscription("S1"));
+}
+
+TEST(OutboxStore, MaxReportsAreCountedDurably) {
+  TempDb t;
+  {
+    CcfStore s(t.file());
+    auto sub = subscription("S1", "AMF1", {"API_INVOKER_ONBOARDED"});
+    sub.sub.eventReq = model::ReportingInformation{};
+    sub.sub.eventReq->maxReportNbr = 2;
+    s.put_subscription(sub);
+    s.put_invoker(invoker("INV1"), {{onboarded("INV1")}, {}});
+  }
+  CcfStore s(t.file());
+  EXPECT_EQ(s.subscription("S1")->reports, 1);
+  s.put_invoker(invoker("INV2"), {{onboarded("INV2")}, {}});
+  s.put_invoker(invoker("INV3"), {{onboarded("INV3")}, {}});  // over the maximum
+  EXPECT_EQ(s.outbox_size(), 2);
+}
+
+}  // namespace
