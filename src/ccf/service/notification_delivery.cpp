@@ -106,7 +106,8 @@ struct NotificationDelivery::Impl {
   }
 
   static asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    asio::steady_timer t(co_await asio::this_coro::executor);
+    auto ex = co_await asio::this_coro::executor;
+    asio::steady_timer t(ex);
     t.expires_after(d);
     co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
   }
@@ -117,7 +118,8 @@ struct NotificationDelivery::Impl {
     // open (or the send fails) they go to notificationDestination.
     if (m.queue.starts_with("sub:"))
       if (auto ws = ctx.websockets.find(m.queue.substr(4))) {
-        const bool sent = co_await ws->send(m.body);
+        std::string text = m.body;  // named: no temporaries in a co_await (GCC 12)
+        const bool sent = co_await ws->send(std::move(text));
         if (sent) co_return true;
       }
     auto client = client_for(m);
@@ -189,7 +191,8 @@ struct NotificationDelivery::Impl {
         auto& head = batch.front();
         const auto now = unix_now_ms();
         if (head.not_before_ms > now) {
-          co_await sleep_for(std::chrono::milliseconds(head.not_before_ms - now));
+          const std::chrono::milliseconds wait(head.not_before_ms - now);
+          co_await sleep_for(wait);
           continue;
         }
         bool sent = false;
@@ -220,7 +223,8 @@ struct NotificationDelivery::Impl {
         spdlog::error("notification queue {}: {}", queue, e.what());
         batch.clear();
       }
-      co_await sleep_for(backoff(wait_attempts));
+      const auto wait = backoff(wait_attempts);
+      co_await sleep_for(wait);
     }
   }
 };

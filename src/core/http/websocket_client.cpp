@@ -65,7 +65,8 @@ struct BlockingWebSocket::Impl {
     constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
     w.read_message_max(cfg.max_body_bytes);  // a message larger than the client's body limit ends the read
     websocket::response_type rsp;
-    auto [ec] = co_await w.async_handshake(rsp, url.host + ":" + url.port, url.target, nothrow);
+    const std::string host = url.host + ":" + url.port;  // named: no temporaries in a co_await (GCC 12)
+    auto [ec] = co_await w.async_handshake(rsp, host, url.target, nothrow);
     if (ec)
       co_return "websocket handshake failed: " + ec.message() + " (HTTP " + std::to_string(rsp.result_int()) +
           ")";

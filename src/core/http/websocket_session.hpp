@@ -23,7 +23,9 @@ class ServerWebSocket : public WebSocket, public std::enable_shared_from_this<Se
   boost::asio::awaitable<bool> send(std::string text) override {
     namespace asio = boost::asio;
     auto self = this->shared_from_this();
-    co_return co_await asio::co_spawn(strand_, self->write(std::move(text)), asio::use_awaitable);
+    // Named first: GCC 12 may destroy temporaries of a co_await full-expression twice.
+    auto write_op = self->write(std::move(text));
+    co_return co_await asio::co_spawn(strand_, std::move(write_op), asio::use_awaitable);
   }
   bool open() const override { return !closed_; }
 
@@ -84,8 +86,8 @@ boost::asio::awaitable<void> serve_websocket(S& stream, Req& req, WebSocketAccep
   ws.read_message_max(max_message);
   auto [aec] = co_await ws.async_accept(req, nothrow);
   if (aec) co_return;
-  auto conn =
-      std::make_shared<ServerWebSocket<S>>(ws, co_await asio::this_coro::executor, accept.write_timeout);
+  auto strand = co_await asio::this_coro::executor;
+  auto conn = std::make_shared<ServerWebSocket<S>>(ws, strand, accept.write_timeout);
   try {
     if (accept.on_open) accept.on_open(conn);
   } catch (const std::exception&) {
@@ -102,7 +104,7 @@ boost::asio::awaitable<void> serve_websocket(S& stream, Req& req, WebSocketAccep
     if (accept.on_close) accept.on_close();
   } catch (const std::exception&) {
   }
-  asio::steady_timer wait(co_await asio::this_coro::executor);
+  asio::steady_timer wait(strand);
   while (conn->writing()) {
     wait.expires_after(std::chrono::milliseconds(5));
     co_await wait.async_wait(nothrow);
