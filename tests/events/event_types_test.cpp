@@ -280,3 +280,42 @@ TEST_F(Events, BadSubscriptionsNameTheField) {
 }
 
 }  // namespace
+
+// A subscription names event types; what reaches it is only what its subscriber may see: an invoker gets
+// invocation and onboarding events about itself only, and another provider domain's functions get no
+// policy or invocation events of this domain's APIs. The last event each receives is a sentinel that
+// proves nothing else came before it on its queue.
+TEST_F(Events, SubscribersOnlyReceiveWhatIsTheirs) {
+  const auto api_id = publish_api("weather");
+  auto me = onboard_invoker(ccf_);
+  auto other = onboard_invoker(ccf_);
+  auto stranger = register_provider(ccf_);
+  CaptureServer mine, theirs;
+  subscribe(ccf_, me,
+            subscription({"SERVICE_API_INVOCATION_SUCCESS", "API_INVOKER_UPDATED", "ACCESS_CONTROL_POLICY_UPDATE"},
+                         callback_url(mine.port(), "me")));
+  subscribe(ccf_, stranger.amf,
+            subscription({"SERVICE_API_INVOCATION_SUCCESS", "ACCESS_CONTROL_POLICY_UPDATE", "SERVICE_API_UPDATE"},
+                         callback_url(theirs.port(), "stranger")));
+  const std::string logs = ccf_.api_root() + "/api-invocation-logs/v1/" + prov_.aef.id + "/logs";
+  ASSERT_EQ(send_json(*prov_.aef.client, "POST", logs, invocation_log(prov_.aef.id, other.id, api_id, {"200"})).status,
+            201);
+  json security{{"securityInfo", json::array({{{"aefId", prov_.aef.id}, {"prefSecurityMethods", {"PKI"}}}})},
+                {"notificationDestination", callback_url(mine.port(), "sec")}};
+  ASSERT_EQ(send_json(*other.client, "PUT", security_url(other.id), security).status, 201);  // policy update
+  ASSERT_EQ(send_json(*prov_.aef.client, "POST", logs, invocation_log(prov_.aef.id, me.id, api_id, {"200"})).status,
+            201);
+  auto changed = service_api_body("weather", prov_.aef.id);
+  changed["description"] = "sentinel";
+  ASSERT_EQ(send_json(*prov_.apf.client, "PUT", api_url(api_id), changed).status, 200);
+
+  auto n = wait_notifications(mine, 1);
+  ASSERT_EQ(n.size(), 1u);
+  EXPECT_EQ(n[0]["events"], "SERVICE_API_INVOCATION_SUCCESS");
+  EXPECT_EQ(n[0]["eventDetail"]["invocationLogs"][0]["apiInvokerId"], me.id);
+  auto s = wait_notifications(theirs, 1);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0]["events"], "SERVICE_API_UPDATE");  // the sentinel, and nothing of the other domain before
+  EXPECT_EQ(mine.wait_for(2, std::chrono::milliseconds(300)).size(), 1u);
+  EXPECT_EQ(theirs.wait_for(2, std::chrono::milliseconds(300)).size(), 1u);
+}

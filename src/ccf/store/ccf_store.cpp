@@ -633,7 +633,7 @@ CcfStore::Plan CcfStore::plan_locked(const Notices& notices) const {
   for (const auto* sub : subs) {
     EventSubscriptionRecord counted = *sub;
     for (const auto& ev : notices.events) {
-      if (!subscription_matches(counted, ev, now)) continue;
+      if (!subscription_matches(counted, ev, now) || !may_receive_locked(counted.subscriber_id, ev)) continue;
       plan.messages.push_back(event_message(counted, ev.event, ev.detail, now));
       ++counted.reports;
     }

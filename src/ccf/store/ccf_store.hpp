@@ -205,6 +205,8 @@ class CcfStore {
     std::vector<std::pair<std::string, std::int64_t>> reports;  // subscription -> reports after this
   };
   Plan plan_locked(const Notices& notices) const;
+  // Whether the subscriber may see this occurrence (event_entitlement.cpp); under the shared lock.
+  bool may_receive_locked(const std::string& subscriber_id, const EventOccurrence& ev) const;
   void write_plan(store::Database& db, const Plan& plan);
   void applied(const Plan& plan);  // after the commit: report counts in memory, wake the worker
   void drop_subscriptions_db(store::Database& db, const std::string& subscriber_id);
