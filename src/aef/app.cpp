@@ -48,8 +48,9 @@ struct AefApp::Impl {
         logs(static_cast<std::size_t>(cfg.logs.queue_limit)),
         gateway(gateway_options(), *ccf, cache, acl, logs, *upstream),
         shipper(logs, *ccf, state.aef.id, static_cast<std::size_t>(cfg.logs.batch_size),
-                std::chrono::milliseconds(cfg.logs.flush_interval_ms)),
-        server(server_config(), routes(), [](const http::TlsInfo&) { return Principal{}; }) {
+                std::chrono::milliseconds(cfg.logs.flush_interval_ms)) {
+    server = std::make_unique<http::Server>(server_config(), routes(),
+                                            [](const http::TlsInfo&) { return Principal{}; });
     io_thread = std::thread([this] { ioc.run(); });
     asio::co_spawn(ioc, shipper.run(), [this](std::exception_ptr) { shipper_done.set_value(); });
     asio::co_spawn(ioc, gateway.refresh_jwks(), asio::detached);  // warm the token key cache
@@ -114,7 +115,7 @@ struct AefApp::Impl {
     g.jwks_refresh_min_ms = cfg.security.jwks_refresh_min_ms;
     g.apis = published(cfg, state);
     // The CA of a remote invoker's CCF reaches us in its PKI entry; the next handshakes accept it.
-    g.trust_client_ca = [this](const std::string& ca_pem) { server.add_client_trust_anchor(ca_pem); };
+    g.trust_client_ca = [this](const std::string& ca_pem) { server->add_client_trust_anchor(ca_pem); };
     return g;
   }
 
@@ -169,6 +170,8 @@ struct AefApp::Impl {
   AefConfig cfg;
   std::string ca_pem;
   ProviderState state;
+  // Declared before the upstream pool, whose connections live on its event loop: destroyed after them.
+  std::unique_ptr<http::Server> server;
   asio::io_context ioc;  // outbound: CCF client, upstream pool, log shipper
   asio::executor_work_guard<asio::io_context::executor_type> work;
   std::unique_ptr<CcfClient> ccf;
@@ -178,7 +181,6 @@ struct AefApp::Impl {
   LogQueue logs;
   Gateway gateway;
   LogShipper shipper;
-  http::Server server;
   std::thread io_thread;
   std::promise<void> shipper_done;
   bool shipper_stopped = false;
@@ -188,20 +190,20 @@ struct AefApp::Impl {
 AefApp::AefApp(AefConfig cfg) : impl_(std::make_unique<Impl>(std::move(cfg))) {}
 AefApp::~AefApp() = default;
 std::uint16_t AefApp::listen() {
-  const auto port = impl_->server.listen();
+  const auto port = impl_->server->listen();
   impl_->admin = impl_->make_admin();
   if (impl_->admin) impl_->admin->start();
   return port;
 }
 void AefApp::run() {
-  impl_->server.run();
+  impl_->server->run();
   if (impl_->admin) impl_->admin->stop();
   impl_->shipper.stop();  // a last flush of the queued logs
   impl_->shipper_done.get_future().wait_for(std::chrono::seconds(10));
   impl_->shipper_stopped = true;
 }
 void AefApp::stop() {
-  impl_->server.stop();
+  impl_->server->stop();
 }
 const std::string& AefApp::aef_id() const {
   return impl_->state.aef.id;

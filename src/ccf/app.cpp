@@ -48,8 +48,8 @@ struct CcfApp::Impl {
         peers(cfg, pki),
         peer_client(peers, cfg.ccf.id),
         ctx{cfg, pki, store, &peers, &peer_client, [this] { sync.changed(); }},
-        server(server_config(), routes(), authenticator()),
         sync(ctx, peer_client) {
+    server = std::make_unique<http::Server>(server_config(), routes(), authenticator());
     metrics::Registry::global().set("capif_build_info", {{"daemon", "capif-ccf"}, {"version", kVersion}}, 1);
   }
 
@@ -142,32 +142,34 @@ struct CcfApp::Impl {
 
   config::CcfConfig cfg;
   CcfPki pki;
+  // Declared before the peer pools, whose sockets live on its event loop: destroyed after them (an
+  // io_context destroyed first left those sockets deregistering from freed memory at exit).
+  std::unique_ptr<http::Server> server;
   CcfStore store;
   Peers peers;
   HttpPeerClient peer_client;
   CcfContext ctx;
-  http::Server server;
-  PublicationSync sync;  // after the server: destroyed first, its loops die with the server's event loop
+  PublicationSync sync;  // destroyed before the server, its loops die with the server's event loop
   std::unique_ptr<http::AdminServer> admin;  // last: destroyed (stopped) first, its checks read the above
 };
 
 CcfApp::CcfApp(config::CcfConfig cfg) : impl_(std::make_unique<Impl>(std::move(cfg))) {}
 CcfApp::~CcfApp() = default;
 std::uint16_t CcfApp::listen() {
-  const auto port = impl_->server.listen();
+  const auto port = impl_->server->listen();
   impl_->admin = impl_->make_admin();
   if (impl_->admin) impl_->admin->start();
   return port;
 }
 void CcfApp::run() {
-  impl_->sync.start(impl_->server.executor());
-  impl_->server.run();
+  impl_->sync.start(impl_->server->executor());
+  impl_->server->run();
   impl_->sync.stop();
   if (impl_->admin) impl_->admin->stop();
 }
 void CcfApp::stop() {
   impl_->sync.stop();
-  impl_->server.stop();
+  impl_->server->stop();
 }
 
 }  // namespace capif::ccf
