@@ -3,7 +3,10 @@
 set -euo pipefail
 PKGS=(build-essential cmake ninja-build ccache pkg-config git openssl curl
       libboost1.81-dev libboost-url1.81-dev libssl-dev nlohmann-json3-dev
-      libspdlog-dev libyaml-cpp-dev libsqlite3-dev libgtest-dev libgmock-dev)
+      libspdlog-dev libyaml-cpp-dev libsqlite3-dev libgtest-dev libgmock-dev
+      iproute2 jq busybox docker-compose)
+# iproute2, jq, busybox: scripts/lab (network namespaces, JSON, the demo upstream).
+# docker-compose: CI validates docker/compose.yaml with `docker-compose config`; it needs no Docker engine.
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,10 +5,11 @@
 #include "aef/provider/provider.hpp"
 #include "capif/crypto/files.hpp"
 #include "capif/crypto/pki.hpp"
+#include "capif/http/admin.hpp"
 #include "capif/http/server.hpp"
+#include "capif/logging.hpp"
+#include "capif/metrics.hpp"
 
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -22,14 +23,12 @@ namespace capif::aef {
 namespace asio = boost::asio;
 
 void setup_logging(const AefConfig& cfg) {
-  auto logger = cfg.log.file.empty() ? spdlog::stderr_color_mt("capif-aef")
-                                     : spdlog::basic_logger_mt("capif-aef", cfg.log.file.string());
-  logger->set_level(spdlog::level::from_str(cfg.log.level));
-  logger->flush_on(spdlog::level::info);
-  spdlog::set_default_logger(logger);
+  setup_daemon_logging("capif-aef", cfg.log.file, cfg.log.level, cfg.log.format);
 }
 
 namespace {
+constexpr const char* kVersion = "0.1.0";
+
 std::vector<PublishedApi> published(const AefConfig& cfg, const ProviderState& s) {
   std::vector<PublishedApi> out;
   for (const auto& a : cfg.apis)
@@ -50,11 +49,34 @@ struct AefApp::Impl {
         logs(static_cast<std::size_t>(cfg.logs.queue_limit)),
         gateway(gateway_options(), *ccf, cache, acl, logs, *upstream),
         shipper(logs, *ccf, state.aef.id, static_cast<std::size_t>(cfg.logs.batch_size),
-                std::chrono::milliseconds(cfg.logs.flush_interval_ms)),
-        server(server_config(), routes(), [](const http::TlsInfo&) { return Principal{}; }) {
+                std::chrono::milliseconds(cfg.logs.flush_interval_ms)) {
+    server = std::make_unique<http::Server>(server_config(), routes(),
+                                            [](const http::TlsInfo&) { return Principal{}; });
     io_thread = std::thread([this] { ioc.run(); });
     asio::co_spawn(ioc, shipper.run(), [this](std::exception_ptr) { shipper_done.set_value(); });
     asio::co_spawn(ioc, gateway.refresh_jwks(), asio::detached);  // warm the token key cache
+    metrics::Registry::global().set("capif_build_info", {{"daemon", "capif-aef"}, {"version", kVersion}}, 1);
+  }
+
+  std::unique_ptr<http::AdminServer> make_admin() {
+    if (!cfg.admin.enabled) return nullptr;
+    // Ready = the registration this gateway serves with is on disk (a lost data volume shows here).
+    std::vector<http::ReadinessCheck> checks{{"registration", [file = cfg.data_dir / "provider.json"] {
+                                                std::error_code ec;
+                                                return std::filesystem::is_regular_file(file, ec)
+                                                           ? std::string()
+                                                           : "missing " + file.string();
+                                              }}};
+    auto refresh = [this] {
+      auto& m = metrics::Registry::global();
+      m.set("capif_aef_log_queue_depth", {}, static_cast<double>(logs.size()));
+      m.set("capif_aef_logs_dropped", {}, static_cast<double>(logs.dropped()));
+      m.set("capif_aef_logs_delivered", {}, static_cast<double>(shipper.delivered()));
+    };
+    return std::make_unique<http::AdminServer>(
+        http::AdminOptions{cfg.admin.address, static_cast<std::uint16_t>(cfg.admin.port), "capif-aef",
+                           kVersion},
+        std::move(checks), std::move(refresh));
   }
 
   ~Impl() {
@@ -94,7 +116,7 @@ struct AefApp::Impl {
     g.jwks_refresh_min_ms = cfg.security.jwks_refresh_min_ms;
     g.apis = published(cfg, state);
     // The CA of a remote invoker's CCF reaches us in its PKI entry; the next handshakes accept it.
-    g.trust_client_ca = [this](const std::string& ca_pem) { server.add_client_trust_anchor(ca_pem); };
+    g.trust_client_ca = [this](const std::string& ca_pem) { server->add_client_trust_anchor(ca_pem); };
     return g;
   }
 
@@ -116,6 +138,10 @@ struct AefApp::Impl {
     // Synchronous, on the handshake thread: only the cache (filled by check-authentication or a PKI/OAuth
     // fetch); an unknown identity is refused.
     s.psk_lookup = [this](const std::string& identity) { return cache.psk(identity); };
+    // SIGHUP: the AEF's certificate replaced in data_dir serves new connections (docs/operations.md).
+    s.on_sighup = [dir = cfg.data_dir] {
+      return std::pair{crypto::read_file(dir / "aef.crt"), crypto::read_file(dir / "aef.key")};
+    };
     return s;
   }
 
@@ -145,6 +171,8 @@ struct AefApp::Impl {
   AefConfig cfg;
   std::string ca_pem;
   ProviderState state;
+  // Declared before the upstream pool, whose connections live on its event loop: destroyed after them.
+  std::unique_ptr<http::Server> server;
   asio::io_context ioc;  // outbound: CCF client, upstream pool, log shipper
   asio::executor_work_guard<asio::io_context::executor_type> work;
   std::unique_ptr<CcfClient> ccf;
@@ -154,25 +182,29 @@ struct AefApp::Impl {
   LogQueue logs;
   Gateway gateway;
   LogShipper shipper;
-  http::Server server;
   std::thread io_thread;
   std::promise<void> shipper_done;
   bool shipper_stopped = false;
+  std::unique_ptr<http::AdminServer> admin;  // last: stopped first, its refresh reads logs and shipper
 };
 
 AefApp::AefApp(AefConfig cfg) : impl_(std::make_unique<Impl>(std::move(cfg))) {}
 AefApp::~AefApp() = default;
 std::uint16_t AefApp::listen() {
-  return impl_->server.listen();
+  const auto port = impl_->server->listen();
+  impl_->admin = impl_->make_admin();
+  if (impl_->admin) impl_->admin->start();
+  return port;
 }
 void AefApp::run() {
-  impl_->server.run();
+  impl_->server->run();
+  if (impl_->admin) impl_->admin->stop();
   impl_->shipper.stop();  // a last flush of the queued logs
   impl_->shipper_done.get_future().wait_for(std::chrono::seconds(10));
   impl_->shipper_stopped = true;
 }
 void AefApp::stop() {
-  impl_->server.stop();
+  impl_->server->stop();
 }
 const std::string& AefApp::aef_id() const {
   return impl_->state.aef.id;

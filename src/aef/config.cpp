@@ -120,6 +120,9 @@ AefConfig read(config::YamlReader& reader) {
   static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "off"};
   if (!levels.contains(c.log.level)) log.error("level", "must be trace, debug, info, warn, error or off");
   c.log.file = log.path("file", {}, true);
+  c.log.format = log.string("format", c.log.format);
+  if (c.log.format != "text" && c.log.format != "json") log.error("format", "must be text or json");
+  c.admin = config::read_admin_config(root);
   reader.finish();
   return c;
 }

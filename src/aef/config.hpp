@@ -1,5 +1,6 @@
 #pragma once
 // The capif-aef configuration file (YAML, strict like every config of the project).
+#include "capif/config/admin_config.hpp"
 #include "capif/config/yaml_reader.hpp"
 
 #include <cstdint>
@@ -72,7 +73,9 @@ struct AefConfig {
   struct Log {
     std::string level = "info";
     std::filesystem::path file;
+    std::string format = "text";  // text|json
   } log;
+  config::AdminConfig admin;  // the admin listener (docs/operations.md); off unless configured
 };
 
 AefConfig load_aef_config(const std::filesystem::path& file);

@@ -1,6 +1,10 @@
 #include "ccf/app.hpp"
 
+#include "capif/crypto/files.hpp"
+#include "capif/http/admin.hpp"
 #include "capif/http/server.hpp"
+#include "capif/logging.hpp"
+#include "capif/metrics.hpp"
 #include "ccf/api/routes.hpp"
 #include "ccf/ccf_pki.hpp"
 #include "ccf/interconnect/peer_client.hpp"
@@ -10,23 +14,36 @@
 #include "ccf/service/notification_delivery.hpp"
 #include "ccf/store/ccf_store.hpp"
 
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sqlite3.h>
 
 #include <condition_variable>
 #include <mutex>
 #include <thread>
 
 namespace capif::ccf {
+namespace {
+constexpr const char* kVersion = "0.1.0";
+
+// Readiness of the store: a connection of its own (read-only) must open the database and read it, so a
+// vanished volume, lost permissions or a corrupt file show up without touching the daemon's connection.
+std::string store_problem(const std::filesystem::path& db) {
+  sqlite3* h = nullptr;
+  std::string why;
+  if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    why = "cannot open " + db.string() + ": " + (h ? sqlite3_errmsg(h) : "out of memory");
+  } else {
+    sqlite3_busy_timeout(h, 1000);
+    if (sqlite3_exec(h, "SELECT version FROM schema_version", nullptr, nullptr, nullptr) != SQLITE_OK)
+      why = "cannot read " + db.string() + ": " + sqlite3_errmsg(h);
+  }
+  sqlite3_close(h);
+  return why;
+}
+}  // namespace
 
 void setup_logging(const config::CcfConfig& cfg) {
-  std::shared_ptr<spdlog::logger> logger = cfg.log.file.empty()
-                                               ? spdlog::stderr_color_mt("capif-ccf")
-                                               : spdlog::basic_logger_mt("capif-ccf", cfg.log.file.string());
-  logger->set_level(spdlog::level::from_str(cfg.log.level));
-  logger->flush_on(spdlog::level::info);
-  spdlog::set_default_logger(logger);
+  setup_daemon_logging("capif-ccf", cfg.log.file, cfg.log.level, cfg.log.format);
 }
 
 struct CcfApp::Impl {
@@ -38,8 +55,35 @@ struct CcfApp::Impl {
         peer_client(peers, cfg.ccf.id),
         ctx{cfg, pki, store, websockets, &peers, &peer_client, [this] { sync.changed(); }},
         delivery(ctx),
-        server(server_config(), routes(), authenticator()),
-        sync(ctx, peer_client) {}
+        sync(ctx, peer_client) {
+    server = std::make_unique<http::Server>(server_config(), routes(), authenticator());
+    metrics::Registry::global().set("capif_build_info", {{"daemon", "capif-ccf"}, {"version", kVersion}}, 1);
+  }
+
+  std::unique_ptr<http::AdminServer> make_admin() {
+    if (!cfg.admin.enabled) return nullptr;
+    std::vector<http::ReadinessCheck> checks{
+        {"store", [db = cfg.data_dir / "ccf.db"] { return store_problem(db); }}};
+    if (!cfg.peers.empty())
+      checks.push_back({"peers", [this] {
+                          std::string down;
+                          for (const auto& p : peers.stats())
+                            if (!p.healthy) down += (down.empty() ? "" : ", ") + p.id;
+                          return down.empty() ? std::string() : "peer CCF unreachable: " + down;
+                        }});
+    // Peer health lives in Peers; copy it into gauges when scraped rather than on every call.
+    auto refresh = [this] {
+      auto& m = metrics::Registry::global();
+      for (const auto& p : peers.stats()) {
+        m.set("capif_peer_up", {{"peer", p.id}}, p.healthy ? 1 : 0);
+        m.set("capif_peer_tls_handshakes", {{"peer", p.id}}, static_cast<double>(p.handshakes));
+      }
+    };
+    return std::make_unique<http::AdminServer>(
+        http::AdminOptions{cfg.admin.address, static_cast<std::uint16_t>(cfg.admin.port), "capif-ccf",
+                           kVersion},
+        std::move(checks), std::move(refresh));
+  }
 
   http::ServerConfig server_config() const {
     http::ServerConfig s;
@@ -57,6 +101,10 @@ struct CcfApp::Impl {
     s.limits.write_timeout = std::chrono::milliseconds(cfg.limits.write_timeout_ms);
     s.limits.idle_timeout = std::chrono::milliseconds(cfg.limits.idle_timeout_ms);
     s.limits.max_connections = static_cast<std::size_t>(cfg.limits.max_connections);
+    // SIGHUP: a server certificate replaced in data_dir (same CA) serves new connections (operations.md).
+    s.on_sighup = [dir = cfg.data_dir] {
+      return std::pair{crypto::read_file(dir / "server.crt"), crypto::read_file(dir / "server.key")};
+    };
     return s;
   }
 
@@ -124,38 +172,45 @@ struct CcfApp::Impl {
 
   config::CcfConfig cfg;
   CcfPki pki;
+  // Declared before the peer pools, whose sockets live on its event loop: destroyed after them (an
+  // io_context destroyed first left those sockets deregistering from freed memory at exit).
+  std::unique_ptr<http::Server> server;
   CcfStore store;
   Peers peers;
   HttpPeerClient peer_client;
   WebSocketHub websockets;
   CcfContext ctx;
   NotificationDelivery delivery;  // before the server: routes may write notices from the first request
-  http::Server server;
-  PublicationSync sync;  // after the server: destroyed first, its loops die with the server's event loop
+  PublicationSync sync;  // destroyed before the server, its loops die with the server's event loop
   std::jthread approvals;
+  std::unique_ptr<http::AdminServer> admin;  // last: destroyed (stopped) first, its checks read the above
 };
 
 CcfApp::CcfApp(config::CcfConfig cfg) : impl_(std::make_unique<Impl>(std::move(cfg))) {}
 CcfApp::~CcfApp() = default;
 std::uint16_t CcfApp::listen() {
-  return impl_->server.listen();
+  const auto port = impl_->server->listen();
+  impl_->admin = impl_->make_admin();
+  if (impl_->admin) impl_->admin->start();
+  return port;
 }
 void CcfApp::run() {
   impl_->delivery.start();
-  impl_->sync.start(impl_->server.executor());
+  impl_->sync.start(impl_->server->executor());
   if (impl_->cfg.onboarding.require_approval)
     impl_->approvals = std::jthread([this](std::stop_token stop) { impl_->approvals_loop(stop); });
-  impl_->server.run();
+  impl_->server->run();
   if (impl_->approvals.joinable()) {
     impl_->approvals.request_stop();
     impl_->approvals.join();
   }
   impl_->sync.stop();
   impl_->delivery.stop();
+  if (impl_->admin) impl_->admin->stop();
 }
 void CcfApp::stop() {
   impl_->sync.stop();
-  impl_->server.stop();
+  impl_->server->stop();
 }
 
 }  // namespace capif::ccf

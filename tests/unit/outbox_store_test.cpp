@@ -30,6 +30,23 @@ InvokerRecord invoker(const std::string& id) {
   return r;
 }
 
+// Subscribers must exist: a subscription only receives what its subscriber may see (event_entitlement.cpp).
+void add_provider(CcfStore& s, const std::string& dom, const std::vector<std::string>& aefs_and_amfs) {
+  ProviderDomainRecord rec;
+  rec.details.apiProvDomId = dom;
+  rec.details.regSec = "x";
+  for (const auto& id : aefs_and_amfs) {
+    ProviderFunction f;
+    f.details.apiProvFuncId = id;
+    f.details.apiProvFuncRole = id.starts_with("AMF") ? model::ApiProviderFuncRole::AMF : model::ApiProviderFuncRole::AEF;
+    f.details.regInfo.apiProvPubKey = "csr-" + id;
+    f.details.regInfo.apiProvCert = "cert-" + id;
+    f.cert_fingerprint = "fp-" + id;
+    rec.functions.push_back(std::move(f));
+  }
+  s.put_provider(rec);
+}
+
 EventSubscriptionRecord subscription(const std::string& id, const std::string& subscriber,
                                      std::vector<std::string> events) {
   EventSubscriptionRecord r;
@@ -54,6 +71,7 @@ TEST(OutboxStore, NoticesAreWrittenWithTheChangeAndSurviveAReopen) {
   std::vector<std::string> woken;
   {
     CcfStore s(t.file());
+    add_provider(s, "DOM1", {"AEF1", "AEF2"});
     s.set_outbox_listener(
         [&](const std::vector<std::string>& q) { woken.insert(woken.end(), q.begin(), q.end()); });
     s.put_subscription(subscription("S1", "AEF1", {"API_INVOKER_ONBOARDED"}));
@@ -94,22 +112,33 @@ TEST(OutboxStore, AFailedChangeWritesNoNotice) {
 TEST(OutboxStore, NoticesLeaveWithTheirSubscriptionOrSubscriber) {
   TempDb t;
   CcfStore s(t.file());
+  add_provider(s, "DOM1", {"AMF1", "AEF1"});
   s.put_invoker(invoker("INV1"));
-  s.put_subscription(subscription("S1", "INV1", {"API_INVOKER_ONBOARDED"}));
+  s.put_subscription(subscription("S1", "AEF1", {"API_INVOKER_ONBOARDED"}));
   s.put_subscription(subscription("S2", "AMF1", {"API_INVOKER_ONBOARDED"}));
+  s.put_subscription(subscription("S3", "INV1", {"API_INVOKER_UPDATED"}));
   s.put_invoker(invoker("INV2"), {{onboarded("INV2")}, {}});
   EXPECT_EQ(s.outbox_size(), 2);
   s.delete_subscription("S2");
   EXPECT_EQ(s.outbox_size(), 1);
-  s.delete_invoker("INV1");  // its subscription S1 and S1's notifications go too
-  EXPECT_EQ(s.outbox_size(), 0);
-  EXPECT_FALSE(s.subscription("S1"));
+  // An invoker's subscription gets only events about itself; it goes with the invoker.
+  EventOccurrence updated = onboarded("INV2");
+  updated.event = "API_INVOKER_UPDATED";
+  s.put_invoker(invoker("INV2"), {{updated}, {}});
+  EXPECT_EQ(s.outbox_size(), 1);  // not INV1's business
+  updated.invoker_ids = {"INV1"};
+  s.put_invoker(invoker("INV1"), {{updated}, {}});
+  EXPECT_EQ(s.outbox_size(), 2);
+  s.delete_invoker("INV1");  // its subscription S3 and S3's notifications go too
+  EXPECT_EQ(s.outbox_size(), 1);
+  EXPECT_FALSE(s.subscription("S3"));
 }
 
 TEST(OutboxStore, MaxReportsAreCountedDurably) {
   TempDb t;
   {
     CcfStore s(t.file());
+    add_provider(s, "DOM1", {"AMF1"});
     auto sub = subscription("S1", "AMF1", {"API_INVOKER_ONBOARDED"});
     sub.sub.eventReq = model::ReportingInformation{};
     sub.sub.eventReq->maxReportNbr = 2;

@@ -1,5 +1,6 @@
 #pragma once
 // The capif-ccf configuration file (YAML). Every mapping is strict: unknown keys are errors.
+#include "capif/config/admin_config.hpp"
 #include "capif/config/yaml_reader.hpp"
 
 #include <cstdint>
@@ -92,7 +93,9 @@ struct CcfConfig {
   struct Log {
     std::string level = "info";  // trace|debug|info|warn|error|off
     std::filesystem::path file;  // empty = stderr; else absolute after loading
+    std::string format = "text";  // text|json (one JSON object per line)
   } log;
+  AdminConfig admin;  // the admin listener (/healthz, /readyz, /metrics); off unless configured
 };
 
 // Throws ConfigError listing every problem of the file.

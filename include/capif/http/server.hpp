@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 namespace capif::http {
 
@@ -34,11 +35,17 @@ struct ServerConfig {
   ServerLimits limits;
   bool handle_signals = true;  // stop on SIGTERM/SIGINT
   bool plaintext = false;      // plain HTTP, no TLS: only for a loopback sidecar port
+  // The `listener` label of this server's request and handshake metrics (capif/metrics.hpp); empty = not
+  // counted (the admin listener: probes and scrapes are not API traffic).
+  std::string metrics_listener = "api";
   // TLS-PSK (CAPIF-2e method 1): returns the key for a PSK identity, or nullopt to refuse it. When set,
   // a client may authenticate with an external PSK (TLS 1.3 psk_dhe_ke, or TLS 1.2 ECDHE-PSK suites)
   // instead of certificates; the identity is reported in TlsInfo::psk_identity. Called on the handshake
   // thread: it must not block.
   std::function<std::optional<std::string>(const std::string& identity)> psk_lookup;
+  // SIGHUP (with handle_signals): returns the certificate chain and key to serve new connections with,
+  // read afresh from wherever the daemon keeps them. Unset: SIGHUP is not handled.
+  std::function<std::pair<std::string, std::string>()> on_sighup;
 };
 
 // Maps the connection's TLS facts to a principal; called for every request so that an offboarded
@@ -58,6 +65,9 @@ class Server {
   // Trusts one more CA for client certificates from now on (an AEF learning the CA of a remote invoker's
   // CCF). Which anchor verified a client shows in TlsInfo::client_anchor_fingerprint. Throws on bad PEM.
   void add_client_trust_anchor(const std::string& ca_pem);
+  // New connections are served with this certificate and key from now on; established ones keep theirs.
+  // Throws, keeping the current pair, when the pair is unusable (bad PEM, key not matching).
+  void reload_certificate(const std::string& cert_chain_pem, const std::string& key_pem);
   // The event loop the server's handlers run on, for background work of the daemon (valid until destroyed).
   boost::asio::any_io_executor executor();
 

@@ -1,6 +1,7 @@
 #include "aef/gateway/gateway.hpp"
 
 #include "aef/gateway/authorize.hpp"
+#include "capif/metrics.hpp"
 #include "capif/problem.hpp"
 
 #include <spdlog/spdlog.h>
@@ -275,6 +276,11 @@ boost::asio::awaitable<http::Response> Gateway::handle(const http::Request& req,
   } catch (const ApiError& e) {
     status = e.status();
     failure = std::current_exception();
+    // Why the gateway said no (token expired, wrong method, ACL, upstream down...): cause is a fixed code.
+    metrics::Registry::global().inc("capif_aef_refusals_total",
+                                    {{"api", api.apiName},
+                                     {"status", std::to_string(status)},
+                                     {"cause", e.cause().empty() ? "none" : e.cause()}});
   }
   if (!invoker.empty()) log_call(req, api, invoker, rest, status, start);  // refused calls are logged too
   std::rethrow_exception(failure);

@@ -1,6 +1,7 @@
 // HTTP adapter of CAPIF_Security_API: /capif-security/v1
 #include "ccf/service/security_api.hpp"
 
+#include "capif/metrics.hpp"
 #include "ccf/api/adapter.hpp"
 #include "ccf/api/routes.hpp"
 #include "ccf/interconnect/peer_client.hpp"
@@ -21,6 +22,7 @@ bool flag(const http::Request& req, const std::string& name) {
 }
 
 http::Response token_error(const TokenError& e) {
+  metrics::Registry::global().inc("capif_tokens_rejected_total", {{"reason", e.body().error}});
   auto r = http::Response::json(e.status(), model::to_json(e.body()).dump());
   r.with_header("Cache-Control", "no-store");
   if (e.status() == 401) r.with_header("WWW-Authenticate", "Basic realm=\"capif\"");
@@ -113,6 +115,7 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
                  auto decision = svc->token(rc.principal, rc.param("securityId"), *req,
                                             rc.request.header("authorization"));
                  if (auto* rsp = std::get_if<model::AccessTokenRsp>(&decision)) {
+                   metrics::Registry::global().inc("capif_tokens_issued_total");
                    auto r = json_response(200, model::to_json(*rsp));
                    r.with_header("Cache-Control", "no-store");
                    co_return r;
@@ -124,6 +127,9 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
                // Flow 3: the designated CCF issues the token; its answer (token or AccessTokenErr) is relayed.
                // A peer that cannot be asked is a ProblemDetails naming it, not an OAuth client error.
                auto relayed = co_await ctx.peer_client->token(forward.peer, rc.param("securityId"), forward.scope);
+               metrics::Registry::global().inc(
+                   "capif_tokens_forwarded_total",
+                   {{"peer", forward.peer}, {"status", std::to_string(relayed.status)}});
                auto r = http::Response::json(relayed.status, std::move(relayed.body));
                r.with_header("Cache-Control", "no-store");
                co_return r;

@@ -2,6 +2,7 @@
 
 #include "capif/crypto/files.hpp"
 #include "capif/crypto/pki.hpp"
+#include "capif/metrics.hpp"
 #include "capif/problem.hpp"
 #include "ccf/ccf_pki.hpp"
 
@@ -122,6 +123,8 @@ boost::asio::awaitable<http::ClientResponse> Peers::call(const std::string& peer
     const auto now = Clock::now();
     if (now < l.skip_until || l.probing) {
       ++l.failures;
+      metrics::Registry::global().inc("capif_peer_requests_total",
+                                      {{"peer", peer_id}, {"outcome", "skipped"}});
       const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(l.skip_until - now).count();
       throw ApiError(503, "Service Unavailable",
                      "peer CCF " + peer_id + " is unreachable; the next attempt is in " +
@@ -139,7 +142,15 @@ boost::asio::awaitable<http::ClientResponse> Peers::call(const std::string& peer
   } catch (const std::exception& e) {
     rsp.error = e.what();  // never leave the peer marked as being probed
   }
-  const bool slow = Clock::now() - started >= std::chrono::milliseconds(l.cfg.timeout_ms) * 9 / 10;
+  const auto took = Clock::now() - started;
+  const bool slow = took >= std::chrono::milliseconds(l.cfg.timeout_ms) * 9 / 10;
+  {
+    const char* outcome = rsp.ok() ? "ok" : (slow ? "timeout" : "unreachable");
+    auto& m = metrics::Registry::global();
+    m.inc("capif_peer_requests_total", {{"peer", peer_id}, {"outcome", outcome}});
+    m.observe("capif_peer_request_duration_seconds", {{"peer", peer_id}, {"outcome", outcome}},
+              std::chrono::duration<double>(took).count());
+  }
   std::lock_guard lock(l.mutex);
   l.probing = false;
   if (rsp.ok()) {

@@ -80,6 +80,8 @@ void read_log(MapReader m, CcfConfig::Log& l) {
   if (std::find(levels.begin(), levels.end(), l.level) == levels.end())
     m.error("level", "must be one of trace, debug, info, warn, error, off");
   l.file = m.path("file", l.file, /*allow_empty=*/true);
+  l.format = m.string("format", l.format);
+  if (l.format != "text" && l.format != "json") m.error("format", "must be text or json");
 }
 
 void read_security(MapReader m, CcfConfig::Security& s) {
@@ -175,6 +177,7 @@ CcfConfig read(YamlReader& reader) {
       root.map("onboarding").boolean("require_approval", cfg.onboarding.require_approval);
   read_log(root.map("log"), cfg.log);
   read_peers(root, cfg);
+  cfg.admin = read_admin_config(root);
   reader.finish();
   return cfg;
 }

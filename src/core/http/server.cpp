@@ -1,5 +1,7 @@
 #include "capif/http/server.hpp"
 
+#include "capif/crypto/encoding.hpp"
+#include "capif/metrics.hpp"
 #include "capif/problem.hpp"
 #include "tls.hpp"
 #include "websocket_session.hpp"
@@ -13,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <mutex>
 
 #include "capif/http/uri.hpp"
 
@@ -61,6 +64,15 @@ Response problem_response(const ApiError& e, const std::string& instance) {
   return r;
 }
 
+std::string request_id(const Request& req) {
+  if (const auto* given = req.header("x-request-id");
+      given && !given->empty() && given->size() <= 64 &&
+      std::all_of(given->begin(), given->end(),
+                  [](unsigned char c) { return std::isalnum(c) || c == '-' || c == '_' || c == '.'; }))
+    return *given;
+  return crypto::random_id("");
+}
+
 Request to_request(bhttp::request<bhttp::string_body>& msg) {
   Request r;
   r.method = std::string(msg.method_string());
@@ -93,23 +105,72 @@ struct Server::Impl {
         router(std::move(r)),
         authenticate(std::move(a)),
         ioc(std::max(1, cfg.threads)),
-        ssl_ctx(cfg.plaintext ? ssl::context(ssl::context::tls_server)
-                              : tls::make_server_context({cfg.cert_chain_pem, cfg.key_pem, cfg.client_ca_pem,
-                                                          cfg.min_tls_version,
-                                                          cfg.psk_lookup ? &cfg.psk_lookup : nullptr})),
         acceptor(ioc),
-        signals(ioc) {}
+        signals(ioc) {
+    ssl_ctx = make_context(cfg.cert_chain_pem, cfg.key_pem);  // in the body: it reads added_anchors
+  }
 
   ServerConfig cfg;
   Router router;
   Authenticator authenticate;
   asio::io_context ioc;
-  ssl::context ssl_ctx;
+  // The context new connections get. A certificate reload (SIGHUP) swaps it; each session holds the one
+  // it started with, so established connections keep working on the old certificate.
+  std::mutex ctx_mutex;
+  std::shared_ptr<ssl::context> ssl_ctx;
+  std::string added_anchors;  // client trust added at run time, carried into reloaded contexts
   tcp::acceptor acceptor;
   asio::signal_set signals;
   std::atomic<std::size_t> connections{0};
   std::atomic<std::size_t> in_flight{0};
   std::atomic<bool> stopping{false};
+
+  std::shared_ptr<ssl::context> make_context(const std::string& chain_pem, const std::string& key_pem) {
+    if (cfg.plaintext) return std::make_shared<ssl::context>(ssl::context::tls_server);
+    return std::make_shared<ssl::context>(
+        tls::make_server_context({chain_pem, key_pem, cfg.client_ca_pem + added_anchors, cfg.min_tls_version,
+                                  cfg.psk_lookup ? &cfg.psk_lookup : nullptr}));
+  }
+
+  std::shared_ptr<ssl::context> current_context() {
+    std::lock_guard lock(ctx_mutex);
+    return ssl_ctx;
+  }
+
+  void reload_certificate(const std::string& chain_pem, const std::string& key_pem) {
+    if (cfg.plaintext) throw std::logic_error("a plaintext server has no certificate");
+    std::string anchors;
+    {
+      std::lock_guard lock(ctx_mutex);
+      anchors = added_anchors;
+    }
+    auto fresh = std::make_shared<ssl::context>(tls::make_server_context(
+        {chain_pem, key_pem, cfg.client_ca_pem + anchors, cfg.min_tls_version,
+         cfg.psk_lookup ? &cfg.psk_lookup : nullptr}));  // throws on a bad or mismatched pair
+    std::lock_guard lock(ctx_mutex);
+    if (added_anchors != anchors)
+      tls::add_trust_anchors(fresh->native_handle(), added_anchors.substr(anchors.size()));
+    ssl_ctx = std::move(fresh);
+  }
+
+  // SIGINT/SIGTERM stop; SIGHUP (when the daemon gave on_sighup) reloads the certificate and waits again.
+  void wait_signal() {
+    signals.async_wait([this](beast::error_code ec, int signo) {
+      if (ec) return;
+      if (signo != SIGHUP) {
+        begin_stop();
+        return;
+      }
+      try {
+        auto [chain, key] = cfg.on_sighup();
+        reload_certificate(chain, key);
+        spdlog::info("SIGHUP: reloaded the TLS certificate; new connections use it, open ones keep theirs");
+      } catch (const std::exception& e) {
+        spdlog::error("SIGHUP: certificate not reloaded, keeping the current one: {}", e.what());
+      }
+      wait_signal();
+    });
+  }
 
   asio::awaitable<void> accept_loop() {
     for (;;) {
@@ -156,7 +217,8 @@ struct Server::Impl {
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     std::string remote = socket.remote_endpoint(ignored).address().to_string();
-    Stream stream(std::move(socket), ssl_ctx);
+    const auto ctx = current_context();  // outlives the stream: declared first
+    Stream stream(std::move(socket), *ctx);
     Deadline deadline(stream);
 
     if (cfg.plaintext) {
@@ -173,9 +235,16 @@ struct Server::Impl {
     auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, nothrow);
     deadline.disarm();
     tls::attach(stream.native_handle(), nullptr);
-    if (hec) co_return;
+    if (hec) {
+      count_handshake("unknown", "failed");
+      co_return;
+    }
     TlsInfo tls_info = tls::describe_session(stream.native_handle(), &psk);
     tls_info.remote_address = remote;
+    count_handshake(!tls_info.psk_identity.empty()   ? "psk"
+                    : tls_info.client_cert_presented ? "certificate"
+                                                     : "server_only",
+                    "ok");
     co_await serve(stream, deadline, tls_info);
     deadline.arm(std::chrono::milliseconds(1000));
     co_await stream.async_shutdown(nothrow);
@@ -240,7 +309,17 @@ struct Server::Impl {
       bool keep_alive = msg.keep_alive();
       ++in_flight;
       Request req = to_request(msg);
-      Response resp = co_await dispatch(req, tls_info);
+      const auto started = metrics::now_ns();
+      // Every answer carries X-Request-Id: the caller's when it sent a sane one (so a chain of services
+      // shares one id), else a fresh one. Handlers see it as the request's x-request-id header.
+      const std::string rid = request_id(req);
+      req.headers["x-request-id"] = rid;
+      std::string api = "unmatched";
+      Response resp = co_await dispatch(req, tls_info, api);
+      resp.headers.emplace_back("X-Request-Id", rid);
+      count_request(api, resp.status, metrics::seconds_since(started));
+      spdlog::debug("{} {} -> {} ({}, {:.1f} ms) rid={}", req.method, req.path, resp.status,
+                    tls_info.remote_address, metrics::seconds_since(started) * 1000, rid);
       --in_flight;
       if (resp.websocket) {
         if (beast::websocket::is_upgrade(msg)) {
@@ -275,7 +354,25 @@ struct Server::Impl {
     deadline.disarm();
   }
 
-  asio::awaitable<Response> dispatch(Request& req, const TlsInfo& tls_info) {
+  // Prometheus series of this listener (docs/operations.md); none when metrics_listener is empty.
+  void count_handshake(const char* method, const char* result) {
+    if (cfg.metrics_listener.empty()) return;
+    metrics::Registry::global().inc(
+        "capif_tls_handshakes_total",
+        {{"listener", cfg.metrics_listener}, {"method", method}, {"result", result}});
+  }
+
+  void count_request(const std::string& api, int status, double seconds) {
+    if (cfg.metrics_listener.empty()) return;
+    auto& m = metrics::Registry::global();
+    m.inc("capif_http_requests_total",
+          {{"listener", cfg.metrics_listener}, {"api", api}, {"status", std::to_string(status)}});
+    m.observe("capif_http_request_duration_seconds", {{"listener", cfg.metrics_listener}, {"api", api}},
+              seconds);
+  }
+
+  // api: set to the first path segment once a route matches (bounded by the route table, unlike paths).
+  asio::awaitable<Response> dispatch(Request& req, const TlsInfo& tls_info, std::string& api) {
     std::string instance;
     try {
       auto q = req.target.find('?');
@@ -298,6 +395,7 @@ struct Server::Impl {
         }
         throw ApiError::not_found("no resource at " + req.path);
       }
+      if (auto segments = split_path(req.path); !segments.empty()) api = segments.front();
       RequestContext ctx{req, tls_info, authenticate(tls_info), std::move(found.params)};
       const RouteOptions& opts = *found.options;
       if (opts.auth == ClientAuth::required && !ctx.principal.authenticated()) {
@@ -319,7 +417,7 @@ struct Server::Impl {
     } catch (const ApiError& e) {
       co_return problem_response(e, instance);
     } catch (const std::exception& e) {
-      spdlog::error("{} {} failed: {}", req.method, req.target, e.what());
+      spdlog::error("{} {} failed: {} rid={}", req.method, req.target, e.what(), req.headers["x-request-id"]);
       co_return problem_response(ApiError::internal("internal error"), instance);
     }
   }
@@ -367,9 +465,8 @@ void Server::run() {
   if (i.cfg.handle_signals) {
     i.signals.add(SIGINT);
     i.signals.add(SIGTERM);
-    i.signals.async_wait([&i](beast::error_code ec, int) {
-      if (!ec) i.begin_stop();
-    });
+    if (i.cfg.on_sighup) i.signals.add(SIGHUP);
+    i.wait_signal();
   }
   asio::co_spawn(i.acceptor.get_executor(), i.accept_loop(), asio::detached);
   std::vector<std::thread> workers;
@@ -382,13 +479,19 @@ void Server::stop() {
   asio::post(impl_->ioc, [this] { impl_->begin_stop(); });
 }
 
+void Server::reload_certificate(const std::string& cert_chain_pem, const std::string& key_pem) {
+  impl_->reload_certificate(cert_chain_pem, key_pem);
+}
+
 boost::asio::any_io_executor Server::executor() {
   return impl_->ioc.get_executor();
 }
 
 void Server::add_client_trust_anchor(const std::string& ca_pem) {
   if (impl_->cfg.plaintext) throw std::logic_error("a plaintext server has no TLS trust store");
-  tls::add_trust_anchors(impl_->ssl_ctx.native_handle(), ca_pem);
+  std::lock_guard lock(impl_->ctx_mutex);
+  tls::add_trust_anchors(impl_->ssl_ctx->native_handle(), ca_pem);
+  impl_->added_anchors += ca_pem;
 }
 
 }  // namespace capif::http

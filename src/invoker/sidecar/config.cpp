@@ -65,6 +65,7 @@ SidecarConfig sidecar_config_from_string(const std::string& yaml, const std::fil
   }
   c.token_refresh_margin_s = root.integer("token_refresh_margin_s", 60, 0, 3600);
   c.request_timeout_ms = root.duration_ms("request_timeout_ms", 10000, 100, 600000);
+  c.admin = config::read_admin_config(root);
   try {
     reader.finish();
   } catch (const ConfigError& e) {

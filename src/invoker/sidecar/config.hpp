@@ -1,6 +1,8 @@
 #pragma once
 // capif-invoker run --config FILE: the sidecar's YAML configuration (strict: unknown keys are errors).
 // Every key is documented in docs/configuration.md, section capif-invoker.
+#include "capif/config/admin_config.hpp"
+
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -31,6 +33,7 @@ struct SidecarConfig {
   std::vector<SidecarApi> apis;
   std::int64_t token_refresh_margin_s = 60;
   std::int64_t request_timeout_ms = 10000;
+  config::AdminConfig admin;  // the admin listener (docs/operations.md); off unless configured
 };
 
 // Throws config::ConfigError listing every problem.

@@ -19,6 +19,8 @@ Sidecar::Sidecar(SidecarConfig config, CcfClientFactory factory)
 Sidecar::~Sidecar() {
   stop();
   if (refresher_.joinable()) refresher_.join();
+  // Pooled AEF connections live on the server's event loop: close them while it still exists.
+  connector_.reset();
 }
 
 void Sidecar::prepare() {
