@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 using namespace capif::testing;
 
 namespace {
@@ -59,4 +62,22 @@ TEST_F(SecurityMethods, PskWithStandardTls12Derivation) {
   ASSERT_EQ(r.status, 0) << r.raw;
   EXPECT_EQ(r.out["status"], 200) << r.raw;
   EXPECT_EQ(r.out["securityMethod"], "PSK");
+}
+
+// TS 33.122 6.7: an invoker that renegotiates another method with the same AEF is served with the new
+// one at once (the AEF notices its cached method is stale and asks the CCF again), and back.
+TEST_F(SecurityMethods, RenegotiatingAnotherMethodWithTheSameAefWorks) {
+  auto r = negotiate_and_call("PKI");
+  ASSERT_EQ(r.out["status"], 200) << r.raw;
+  r = inv.run("security", "--aef-id " + aef->aef_id() + " --methods OAUTH");
+  ASSERT_EQ(r.status, 0) << r.raw;
+  r = inv.run("token", "--scope '3gpp#" + aef->aef_id() + ":weather'");
+  ASSERT_EQ(r.status, 0) << r.raw;
+  r = inv.run("call", "--api-name weather --path /hello");
+  EXPECT_EQ(r.out["status"], 200) << r.raw;
+  EXPECT_EQ(r.out["securityMethod"], "OAUTH") << r.raw;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // past the AEF's refetch pacing
+  r = negotiate_and_call("PKI");
+  EXPECT_EQ(r.out["status"], 200) << r.raw;
+  EXPECT_EQ(r.out["securityMethod"], "PKI") << r.raw;
 }

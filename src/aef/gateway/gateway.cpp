@@ -151,8 +151,10 @@ boost::asio::awaitable<std::string> Gateway::authenticate(const http::Request& r
       auto sec = cache_.get(p.invoker);
       if (!sec) {
         co_await fetch_security(p.invoker);
-        sec = cache_.get(p.invoker);
+      } else {
+        co_await refresh_if_renegotiated(p.invoker, api, "PKI");
       }
+      sec = cache_.get(p.invoker);
       require_negotiated(p.kind, sec, api, std::nullopt, tls.client_anchor_fingerprint);
       co_return p.invoker;
     }
@@ -161,6 +163,7 @@ boost::asio::awaitable<std::string> Gateway::authenticate(const http::Request& r
   }
   const auto now = now_ms();
   if (auto hit = verified_.find(api.apiName, p.token, now / 1000, opt_.token_leeway_s)) {
+    co_await refresh_if_renegotiated(hit->invoker, api, "OAUTH");
     co_return accept_token(p, *hit, api);
   }
   JwksKeys keys;
@@ -182,7 +185,23 @@ boost::asio::awaitable<std::string> Gateway::authenticate(const http::Request& r
   }
   if (!t.ok) throw token_error(t);
   verified_.remember(api.apiName, p.token, t);
+  co_await refresh_if_renegotiated(t.invoker, api, "OAUTH");
   co_return accept_token(p, t, api);
+}
+
+boost::asio::awaitable<void> Gateway::refresh_if_renegotiated(const std::string& invoker, const PublishedApi& api,
+                                                              const std::string& method) {
+  auto sec = cache_.get(invoker);
+  const SecurityEntry* e = sec ? sec->entry_for(api) : nullptr;
+  if (!e || e->method == method) co_return;
+  const auto now = now_ms();
+  {
+    std::lock_guard lock(refetch_mutex_);
+    auto& last = refetched_ms_[invoker];
+    if (now - last < 1000) co_return;
+    last = now;
+  }
+  co_await fetch_security(invoker);
 }
 
 std::string Gateway::accept_token(const Presented& p, const TokenCheck& t, const PublishedApi& api) {

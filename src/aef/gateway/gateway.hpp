@@ -16,6 +16,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <map>
 #include <set>
 #include <string>
 
@@ -63,6 +64,10 @@ class Gateway {
   boost::asio::awaitable<std::string> authenticate(const http::Request& req, const http::TlsInfo& tls,
                                                    const PublishedApi& api, std::string& method);
   void trust_client_cas(const InvokerSecurity& sec);
+  // The cached method for this API is not `method`: the invoker may have renegotiated since we fetched
+  // (TS 33.122 6.7). Fetch again (at most once a second per invoker) before the caller decides.
+  boost::asio::awaitable<void> refresh_if_renegotiated(const std::string& invoker, const PublishedApi& api,
+                                                       const std::string& method);
   boost::asio::awaitable<void> enforce_acl(const PublishedApi& api, const std::string& invoker);
   void log_call(const http::Request& req, const PublishedApi& api, const std::string& invoker,
                 const std::string& rest, int status, std::int64_t start_ms);
@@ -80,6 +85,8 @@ class Gateway {
   std::int64_t jwks_fetched_ms_ = -1;
   std::mutex anchors_mutex_;
   std::set<std::string> trusted_anchors_;  // fingerprints of the CAs handed to trust_client_ca
+  std::mutex refetch_mutex_;
+  std::map<std::string, std::int64_t> refetched_ms_;  // invoker -> last refetch on a method mismatch
 };
 
 std::string rfc3339_utc(std::int64_t unix_ms);
