@@ -231,10 +231,21 @@ TEST_F(Fixture, RevokedInvokerTokensStopWorking) {
 }
 
 TEST_F(Fixture, TokenOfAnInvokerThatNegotiatedPkiIsRefused) {
-  cache.put("INV1", parse_service_security({{"securityInfo", json::array({security_info("PKI", "API1")})}},
-                                           "AEF1", "127.0.0.1", 9443, {weather, hello}));
+  const json pki{{"securityInfo", json::array({security_info("PKI", "API1")})}};
+  cache.put("INV1", parse_service_security(pki, "AEF1", "127.0.0.1", 9443, {weather, hello}));
+  ccf.trusted["INV1"] = reply(200, pki);  // the CCF still says PKI when the AEF asks again
   EXPECT_EQ(call(http::TlsInfo{}, token("INV1", now / 1000)),
             std::make_pair(401, std::string(kMethodInvalidCause)));
+  EXPECT_EQ(ccf.trusted_calls, 1);  // asked once whether the invoker renegotiated
+  EXPECT_EQ(call(http::TlsInfo{}, token("INV1", now / 1000)).first, 401);
+  EXPECT_EQ(ccf.trusted_calls, 1);  // not again within a second
+}
+
+TEST_F(Fixture, TokenAfterRenegotiatingFromPkiToOAuthIsAccepted) {
+  cache.put("INV1", parse_service_security({{"securityInfo", json::array({security_info("PKI", "API1")})}},
+                                           "AEF1", "127.0.0.1", 9443, {weather, hello}));
+  ccf.trusted["INV1"] = reply(200, {{"securityInfo", json::array({security_info("OAUTH", "API1")})}});
+  EXPECT_EQ(call(http::TlsInfo{}, token("INV1", now / 1000)).first, 200);
 }
 
 TEST_F(Fixture, AccessControlPolicyIsEnforcedAndCached) {
