@@ -78,6 +78,12 @@ struct CcfApp::Impl {
         m.set("capif_peer_up", {{"peer", p.id}}, p.healthy ? 1 : 0);
         m.set("capif_peer_tls_handshakes", {{"peer", p.id}}, static_cast<double>(p.handshakes));
       }
+      // The outbox: what waits for delivery, and what was delivered, retried or given up since start.
+      const auto n = delivery.stats();
+      m.set("capif_notification_queue_depth", {}, n.value("pending", 0.0));
+      m.set("capif_notifications_delivered", {}, n.value("delivered", 0.0));
+      m.set("capif_notification_failed_attempts", {}, n.value("failedAttempts", 0.0));
+      m.set("capif_notifications_given_up", {}, n.value("givenUp", 0.0));
     };
     return std::make_unique<http::AdminServer>(
         http::AdminOptions{cfg.admin.address, static_cast<std::uint16_t>(cfg.admin.port), "capif-ccf",

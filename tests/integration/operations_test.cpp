@@ -87,6 +87,9 @@ TEST(Operations, AdminListenerCountsApiRequests) {
   auto ready = get(admin, base + "/readyz");
   EXPECT_EQ(ready.status, 200) << ready.body;
   auto m = get(admin, base + "/metrics");
+  // The notification outbox is visible (nothing queued on a fresh CCF, nothing given up).
+  EXPECT_NE(m.body.find("capif_notification_queue_depth 0\n"), std::string::npos) << m.body;
+  EXPECT_NE(m.body.find("capif_notifications_given_up 0\n"), std::string::npos) << m.body;
   ASSERT_EQ(m.status, 200);
   EXPECT_NE(m.body.find("capif_http_requests_total{listener=\"api\",api=\"healthz\",status=\"200\"} 3\n"),
             std::string::npos)
