@@ -2,13 +2,10 @@
 // up, in order; a CCF killed with undelivered notifications delivers them after its restart; a callback
 // that stays dead is given up (and counted) without slowing anyone else.
 #include "../integration/problem_expect.hpp"
+#include "black_hole.hpp"
 #include "events_test_support.hpp"
 
 #include <gtest/gtest.h>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <thread>
 
@@ -36,28 +33,6 @@ std::vector<std::string> publish_apis(CcfProcess& ccf, Provider& prov, int n) {
     ids.push_back(publish(ccf, prov, service_api_body("api" + std::to_string(i), prov.aef.id))["apiId"]);
   return ids;
 }
-
-// Accepts TCP connections (the kernel completes them) and never answers: the worst kind of dead callback.
-class BlackHole {
- public:
-  BlackHole() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::listen(fd_, 128);
-    socklen_t len = sizeof a;
-    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
-  }
-  ~BlackHole() { ::close(fd_); }
-  std::uint16_t port() const { return port_; }
-
- private:
-  int fd_;
-  std::uint16_t port_;
-};
 
 void expect_in_order(const std::vector<json>& n, const std::vector<std::string>& api_ids) {
   ASSERT_EQ(n.size(), api_ids.size());
