@@ -439,3 +439,20 @@ TEST(InterconnectConfig, APeerAnchorThatIsOurOwnCaIsRefused) {
   EXPECT_NE(capif::crypto::read_file(a.dir() / "stdout.log").find("its trust anchor is this CCF's own CA"),
             std::string::npos);
 }
+
+// Renegotiating without CCF-B's AEF makes CCF-B forget the invoker (told after the commit, off the
+// request path): its AEF then gets 404 for the invoker.
+TEST_F(Interconnect, RenegotiatingWithoutThePeersAefRevokesItThere) {
+  ASSERT_EQ(negotiate({"PKI"}).status, 201);
+  ASSERT_EQ(aef_reads(inv.id).status, 200);
+  auto local = register_provider(a);
+  publish(a, local, shared_api("local-api", local.aef.id, false));
+  auto r = send_json(*inv.client, "PUT", trusted_url(a, inv.id), security_request(local.aef.id, {"PKI"}));
+  ASSERT_EQ(r.status, 201) << r.body;
+  int status = 0;
+  for (int i = 0; i < 50 && status != 404; ++i) {
+    status = aef_reads(inv.id).status;
+    if (status != 404) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(status, 404);
+}

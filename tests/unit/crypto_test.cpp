@@ -296,3 +296,13 @@ TEST(Pki, ClientCertIsClientAuthOnlyUnlessAlsoServer) {
   EXPECT_TRUE(aef & XKU_SSL_CLIENT);
   EXPECT_TRUE(aef & XKU_SSL_SERVER);
 }
+
+TEST(Pki, SplitsAPemBundleIntoItsCertificates) {
+  auto a = capif::crypto::CertificateAuthority::create("A", 1);
+  auto b = capif::crypto::CertificateAuthority::create("B", 1);
+  auto certs = capif::crypto::split_pem_certificates(a.cert_pem() + "comment\n" + b.cert_pem());
+  ASSERT_EQ(certs.size(), 2u);
+  EXPECT_EQ(capif::crypto::inspect_cert(certs[0]).subject_cn, "A");
+  EXPECT_EQ(capif::crypto::inspect_cert(certs[1]).subject_cn, "B");
+  EXPECT_TRUE(capif::crypto::split_pem_certificates("no certificate here").empty());
+}

@@ -62,6 +62,8 @@ struct CertInfo {
   std::int64_t not_before = 0, not_after = 0;  // unix seconds
 };
 CertInfo inspect_cert(const std::string& pem);
+// The certificates of a PEM bundle (a trust anchor file), one PEM block each, in order.
+std::vector<std::string> split_pem_certificates(const std::string& pem);
 // Same format as CertInfo::fingerprint_sha256, for DER taken from a TLS session.
 std::string cert_fingerprint_sha256_der(const unsigned char* der, std::size_t len);
 

@@ -15,18 +15,6 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr auto kFirstBackoff = std::chrono::milliseconds(500);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(10000);
-
-// The certificates of a PEM bundle, one PEM block each.
-std::vector<std::string> pem_certificates(const std::string& pem) {
-  static const std::string begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----";
-  std::vector<std::string> out;
-  for (std::size_t b = pem.find(begin); b != std::string::npos; b = pem.find(begin, b + 1)) {
-    const auto e = pem.find(end, b);
-    if (e == std::string::npos) break;
-    out.push_back(pem.substr(b, e + end.size() - b) + "\n");
-  }
-  return out;
-}
 }  // namespace
 
 struct Peers::Link {
@@ -48,7 +36,7 @@ struct Peers::Link {
 Peers::Peers(const config::CcfConfig& cfg, const CcfPki& pki) : cfg_(cfg) {
   for (const auto& p : cfg.peers) {
     std::string anchor = crypto::read_file(p.trust_anchor);
-    auto certs = pem_certificates(anchor);
+    auto certs = crypto::split_pem_certificates(anchor);
     if (certs.empty())
       throw std::runtime_error("peer " + p.id + ": no certificate in trust anchor " + p.trust_anchor.string());
     http::ClientConfig cc;
@@ -106,7 +94,7 @@ const std::string& Peers::trust_anchor_pem(const std::string& peer_id) const {
 }
 
 bool Peers::is_trust_anchor(const std::string& peer_id, const std::string& ca_pem) const {
-  auto certs = pem_certificates(ca_pem);
+  auto certs = crypto::split_pem_certificates(ca_pem);
   if (certs.size() != 1) return false;
   try {
     return link(peer_id).anchor_fingerprints.contains(crypto::inspect_cert(certs.front()).fingerprint_sha256);

@@ -6,8 +6,8 @@
 #include "capif/crypto/kdf.hpp"
 #include "ccf/interconnect/peer_client.hpp"
 #include "ccf/interconnect/peers.hpp"
-#include "ccf/interconnect/sharing.hpp"
 #include "capif/http/uri.hpp"
+#include "ccf/interconnect/sharing.hpp"
 #include "ccf/service/capif_events.hpp"
 #include "ccf/service/features.hpp"
 #include "ccf/service/security_notifier.hpp"
@@ -15,11 +15,12 @@
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/this_coro.hpp>
+
 #include <algorithm>
-#include <chrono>
-#include <set>
 #include <cctype>
 #include <chrono>
+#include <set>
 
 namespace capif::ccf {
 namespace {
@@ -219,18 +220,14 @@ boost::asio::awaitable<model::ServiceSecurity> SecurityService::negotiate(
       in.securityInfo[i].selSecurityMethod = sel;
     }
   }
-  // A peer that served an AEF of the previous negotiation but none of this one must forget the invoker.
+  // A peer that served an AEF of the previous negotiation but none of this one must forget the invoker:
+  // told after the commit, off the request path, with the retries of any peer revocation.
+  RevocationOutcome dropped;
+  dropped.invoker_id = invoker_id;
   if (previous)
     for (const auto& old : previous->entries)
-      if (!old.ccf_id.empty() && !remote.contains(old.ccf_id)) {
-        remote[old.ccf_id];  // once per peer
-        try {
-          co_await ctx_.peer_client->revoke(old.ccf_id, invoker_id);
-        } catch (const ApiError& err) {
-          spdlog::warn("peer CCF {} was not told that API invoker {} renegotiated without it: {}", old.ccf_id,
-                       invoker_id, err.detail());
-        }
-      }
+      if (!old.ccf_id.empty() && !remote.contains(old.ccf_id) && !contains(dropped.peers, old.ccf_id))
+        dropped.peers.push_back(old.ccf_id);
   rec.security = std::move(in);
   rec.security.supportedFeatures = negotiate_features(rec.security.supportedFeatures, kSecurityFeatures);
   rec.updated_at = unix_now();
@@ -239,6 +236,10 @@ boost::asio::awaitable<model::ServiceSecurity> SecurityService::negotiate(
   ctx_.store.put_security_context(rec, notices);
   spdlog::info("API invoker {} negotiated security methods for {} interfaces", invoker_id,
                rec.entries.size());
+  if (!dropped.peers.empty()) {
+    auto ex = co_await boost::asio::this_coro::executor;
+    spawn_peer_revocations(ex, ctx_, dropped);
+  }
   co_return rec.security;
 }
 

@@ -34,6 +34,17 @@ std::string cert_fingerprint_sha256_der(const unsigned char* der, std::size_t le
   return sha256_hex(std::string_view(reinterpret_cast<const char*>(der), len));
 }
 
+std::vector<std::string> split_pem_certificates(const std::string& pem) {
+  static const std::string begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----";
+  std::vector<std::string> out;
+  for (std::size_t b = pem.find(begin); b != std::string::npos; b = pem.find(begin, b + 1)) {
+    const auto e = pem.find(end, b);
+    if (e == std::string::npos) break;
+    out.push_back(pem.substr(b, e + end.size() - b) + "\n");
+  }
+  return out;
+}
+
 CertInfo inspect_cert(const std::string& pem) {
   auto cert = load_cert(pem);
   CertInfo info;
