@@ -1,6 +1,8 @@
 #include "aef/api/aef_security_api.hpp"
 
 #include "capif/model/common_data.hpp"
+#include "capif/model/json_limits.hpp"
+#include "capif/model/schema.hpp"
 #include "capif/problem.hpp"
 
 #include <regex>
@@ -10,13 +12,20 @@ using nlohmann::json;
 
 namespace {
 
-json json_body(const http::Request& req) {
+// The body must match its TS 29.222 schema (every violation named) before the checks below.
+json json_body(const http::Request& req, model::schema::Ref schema) {
   if (req.media_type() != "application/json")
     throw ApiError(415, "Unsupported Media Type", "Content-Type must be application/json",
                    "UNSUPPORTED_MEDIA_TYPE", {{"Content-Type", "must be application/json"}});
+  if (model::json_nesting_depth(req.body) > model::kMaxJsonDepth)
+    throw ApiError::bad_request("the request body is nested too deeply",
+                                {{"", "nesting deeper than " + std::to_string(model::kMaxJsonDepth) + " levels"}});
   auto j = json::parse(req.body, nullptr, false);
-  if (j.is_discarded() || !j.is_object())
-    throw ApiError::bad_request("the request body is not a JSON object");
+  if (j.is_discarded()) throw ApiError::bad_request("the request body is not valid JSON", {{"", "malformed JSON"}});
+  InvalidParams errs;
+  model::schema::validate(j, schema, errs);
+  if (!errs.empty())
+    throw ApiError::bad_request("the request body is not a valid " + std::string(schema.name), errs);
   return j;
 }
 
@@ -54,7 +63,7 @@ void add_aef_security_routes(http::Router& r, Gateway& gw, std::string ccf_id, s
   r.add(
       "POST", "/aef-security/v1/check-authentication",
       [&gw](http::RequestContext& ctx) -> boost::asio::awaitable<http::Response> {
-        auto body = json_body(ctx.request);
+        auto body = json_body(ctx.request, model::schema::kCheckAuthenticationReq);
         auto invoker = required_string(body, "apiInvokerId", "/apiInvokerId");
         auto feats = features(body, "/supportedFeatures");
         auto onboarded = onboarded_ccf_id(body);  // extension: the invoker onboarded at another CCF
@@ -86,7 +95,7 @@ void add_aef_security_routes(http::Router& r, Gateway& gw, std::string ccf_id, s
         // those must not be able to vouch for a certificate named after our CCF.
         if (ctx.tls.client_cn != ccf_id || ctx.tls.client_anchor_fingerprint != ccf_ca_fingerprint)
           throw ApiError::forbidden("only the CCF may revoke authorizations");
-        auto body = json_body(ctx.request);
+        auto body = json_body(ctx.request, model::schema::kRevokeAuthorizationReq);
         auto feats = features(body, "/supportedFeatures");
         auto info = body.find("revokeInfo");
         if (info == body.end() || !info->is_object())

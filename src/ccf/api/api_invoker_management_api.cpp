@@ -11,7 +11,7 @@
 namespace capif::ccf::api {
 namespace {
 constexpr const char* kBase = "/api-invoker-management/v1/onboardedInvokers";
-constexpr const char* kSchema = "APIInvokerEnrolmentDetails";
+constexpr auto kSchema = model::schema::kAPIInvokerEnrolmentDetails;
 }  // namespace
 
 void add_invoker_management_routes(http::Router& router, const CcfContext& ctx) {
@@ -46,8 +46,7 @@ void add_invoker_management_routes(http::Router& router, const CcfContext& ctx) 
   router.add(
       "PATCH", std::string(kBase) + "/{onboardingId}",
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        auto patch = model_body<model::APIInvokerEnrolmentDetailsPatch>(rc.request, kMergePatch,
-                                                                        "APIInvokerEnrolmentDetailsPatch");
+        auto patch = model_body<model::APIInvokerEnrolmentDetailsPatch>(rc.request, kMergePatch, model::schema::kAPIInvokerEnrolmentDetailsPatch);
         co_return json_response(200,
                                 model::to_json(svc->patch(rc.principal, rc.param("onboardingId"), patch)));
       },

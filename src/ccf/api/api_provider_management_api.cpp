@@ -7,7 +7,7 @@
 namespace capif::ccf::api {
 namespace {
 constexpr const char* kBase = "/api-provider-management/v1/registrations";
-constexpr const char* kSchema = "APIProviderEnrolmentDetails";
+constexpr auto kSchema = model::schema::kAPIProviderEnrolmentDetails;
 }  // namespace
 
 void add_provider_management_routes(http::Router& router, const CcfContext& ctx) {
@@ -39,8 +39,7 @@ void add_provider_management_routes(http::Router& router, const CcfContext& ctx)
   router.add(
       "PATCH", std::string(kBase) + "/{registrationId}",
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        auto patch = model_body<model::APIProviderEnrolmentDetailsPatch>(rc.request, kMergePatch,
-                                                                         "APIProviderEnrolmentDetailsPatch");
+        auto patch = model_body<model::APIProviderEnrolmentDetailsPatch>(rc.request, kMergePatch, model::schema::kAPIProviderEnrolmentDetailsPatch);
         co_return json_response(200,
                                 model::to_json(svc->patch(rc.principal, rc.param("registrationId"), patch)));
       },

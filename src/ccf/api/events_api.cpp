@@ -7,7 +7,7 @@
 namespace capif::ccf::api {
 namespace {
 constexpr const char* kBase = "/capif-events/v1/";
-constexpr const char* kSchema = "EventSubscription";
+constexpr auto kSchema = model::schema::kEventSubscription;
 }  // namespace
 
 void add_events_routes(http::Router& router, const CcfContext& ctx) {
@@ -42,7 +42,7 @@ void add_events_routes(http::Router& router, const CcfContext& ctx) {
       "PATCH", one,
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
         auto patch =
-            model_body<model::EventSubscriptionPatch>(rc.request, kMergePatch, "EventSubscriptionPatch");
+            model_body<model::EventSubscriptionPatch>(rc.request, kMergePatch, model::schema::kEventSubscriptionPatch);
         co_return json_response(200, model::to_json(svc->patch(rc.principal, rc.param("subscriberId"),
                                                                rc.param("subscriptionId"), patch)));
       },

@@ -14,7 +14,7 @@ void add_logging_routes(http::Router& router, const CcfContext& ctx) {
                // The owner is checked before the body is read: another AEF learns nothing from a 400.
                if (rc.principal.id != aef_id)
                  throw ApiError::forbidden("an AEF may only store logs under its own aefId");
-               auto log = model_body<model::InvocationLog>(rc.request, kJson, "InvocationLog");
+               auto log = model_body<model::InvocationLog>(rc.request, kJson, model::schema::kInvocationLog);
                auto added = svc->add(rc.principal, aef_id, log);
                // The stored text is the answer: the batch is serialised once.
                http::Response resp;

@@ -20,7 +20,7 @@ void add_routing_info_routes(http::Router& router, const CcfContext& ctx) {
   // Extension: the publishing APF configures the rules the GET answers from.
   router.add("PUT", one,
              [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-               auto info = model_body<model::RoutingInfo>(rc.request, kJson, "RoutingInfo");
+               auto info = model_body<model::RoutingInfo>(rc.request, kJson, model::schema::kRoutingInfo);
                co_return json_response(
                    200, model::to_json(svc->put(rc.principal, rc.param("serviceApiId"), std::move(info))));
              },

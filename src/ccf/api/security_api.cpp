@@ -43,7 +43,7 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
   router.add(
       "PUT", one,
       [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        auto in = model_body<model::ServiceSecurity>(rc.request, kJson, "ServiceSecurity");
+        auto in = model_body<model::ServiceSecurity>(rc.request, kJson, model::schema::kServiceSecurity);
         const auto& id = rc.param("apiInvokerId");
         auto out = co_await svc->negotiate(rc.principal, id, std::move(in), rc.tls.aefpsk_key,
                                            rc.tls.aefpsk_session_id, false);
@@ -54,7 +54,7 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
   router.add(
       "POST", one + "/update",
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        auto in = model_body<model::ServiceSecurity>(rc.request, kJson, "ServiceSecurity");
+        auto in = model_body<model::ServiceSecurity>(rc.request, kJson, model::schema::kServiceSecurity);
         auto out = co_await svc->negotiate(rc.principal, rc.param("apiInvokerId"), std::move(in),
                                            rc.tls.aefpsk_key, rc.tls.aefpsk_session_id, true);
         co_return json_response(200, model::to_json(out));
@@ -94,7 +94,7 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
   router.add(
       "POST", one + "/delete",
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        auto n = model_body<model::SecurityNotification>(rc.request, kJson, "SecurityNotification");
+        auto n = model_body<model::SecurityNotification>(rc.request, kJson, model::schema::kSecurityNotification);
         svc->revoke_some(rc.principal, rc.param("apiInvokerId"), n);  // notifications: via the outbox
         co_return http::Response::no_content();
       },
