@@ -5,8 +5,8 @@
 // dropped: the daemons only need what validation reads.
 //
 // usage: capif-openapi-bundle <out.cpp> <file.yaml>...
-#include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <deque>
@@ -44,7 +44,8 @@ json scalar(const YAML::Node& n) {
 
 json to_json(const YAML::Node& n, bool in_properties = false) {
   switch (n.Type()) {
-    case YAML::NodeType::Scalar: return scalar(n);
+    case YAML::NodeType::Scalar:
+      return scalar(n);
     case YAML::NodeType::Sequence: {
       json a = json::array();
       for (const auto& e : n) a.push_back(to_json(e));
@@ -60,7 +61,8 @@ json to_json(const YAML::Node& n, bool in_properties = false) {
       }
       return o;
     }
-    default: return nullptr;
+    default:
+      return nullptr;
   }
 }
 
@@ -143,8 +145,8 @@ int main(int argc, char** argv) {
       std::filesystem::path p = argv[i];
       auto doc = YAML::LoadFile(p.string());
       auto name = p.filename().string();
-      b.files[name] = doc["components"]["schemas"] ? to_json(doc["components"]["schemas"], true)
-                                                   : json::object();
+      b.files[name] =
+          doc["components"]["schemas"] ? to_json(doc["components"]["schemas"], true) : json::object();
       if (name.rfind("TS29222_", 0) == 0) roots.push_back(name);
     }
     for (const auto& f : roots)

@@ -76,14 +76,15 @@ TEST_F(SchemaBodies, SecurityAndLogging) {
   auto inv = onboard_invoker(ccf_);
   json security = {{"notificationDestination", "https://invoker.example/cb"},
                    {"securityInfo", {{{"aefId", prov_.aef.id}, {"prefSecurityMethods", json::array()}}}}};
-  auto r = send_json(*inv.client, "PUT", ccf_.api_root() + "/capif-security/v1/trustedInvokers/" + inv.id, security);
+  auto r = send_json(*inv.client, "PUT", ccf_.api_root() + "/capif-security/v1/trustedInvokers/" + inv.id,
+                     security);
   EXPECT_PROBLEM(r, 400, "/securityInfo/0/prefSecurityMethods");
 
   json log = invocation_log(prov_.aef.id, inv.id, "api-1", {"200"});
   log["logs"][0]["srcInterface"] = {{"ipv4Addr", "10.0.0.1"}, {"port", "443"}};
   log["logs"][0].erase("apiVersion");
-  r = send_json(*prov_.aef.client, "POST", ccf_.api_root() + "/api-invocation-logs/v1/" + prov_.aef.id + "/logs",
-                log);
+  r = send_json(*prov_.aef.client, "POST",
+                ccf_.api_root() + "/api-invocation-logs/v1/" + prov_.aef.id + "/logs", log);
   EXPECT_PROBLEM(r, 400, "/logs/0/srcInterface/port", "/logs/0/apiVersion");
 }
 

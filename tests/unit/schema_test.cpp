@@ -41,10 +41,10 @@ json api() {
 
 TEST(Schema, EveryRequestSchemaOfTheDaemonsIsInTheBundle) {
   for (Ref r : {kServiceAPIDescription, kServiceAPIDescriptionPatch, kAPIInvokerEnrolmentDetails,
-                kAPIInvokerEnrolmentDetailsPatch, kAPIProviderEnrolmentDetails, kAPIProviderEnrolmentDetailsPatch,
-                kEventSubscription, kEventSubscriptionPatch, kEventNotification, kInvocationLog, kServiceSecurity,
-                kSecurityNotification, kRoutingInfo, kCheckAuthenticationReq, kRevokeAuthorizationReq,
-                kOnboardingNotification}) {
+                kAPIInvokerEnrolmentDetailsPatch, kAPIProviderEnrolmentDetails,
+                kAPIProviderEnrolmentDetailsPatch, kEventSubscription, kEventSubscriptionPatch,
+                kEventNotification, kInvocationLog, kServiceSecurity, kSecurityNotification, kRoutingInfo,
+                kCheckAuthenticationReq, kRevokeAuthorizationReq, kOnboardingNotification}) {
     InvalidParams errs;
     EXPECT_NO_THROW(validate(json::object(), r, errs)) << r.name;
   }
@@ -75,7 +75,8 @@ TEST(Schema, EveryBadFieldIsNamedByItsPointer) {
 TEST(Schema, OneOfNeedsExactlyOneAlternative) {
   auto body = api();
   body["aefProfiles"][0]["domainName"] = "aef.example.org";  // and interfaceDescriptions: both
-  EXPECT_TRUE(names(errors_of(body, kServiceAPIDescription), "/aefProfiles/0", "exactly one"));
+  EXPECT_TRUE(names(errors_of(body, kServiceAPIDescription), "/aefProfiles/0",
+                    "must have exactly one of domainName, interfaceDescriptions"));
   body["aefProfiles"][0].erase("domainName");
   body["aefProfiles"][0].erase("interfaceDescriptions");  // neither
   auto errs = errors_of(body, kServiceAPIDescription);
@@ -120,7 +121,8 @@ TEST(Schema, ReadOnlyMembersAreNotRequiredInRequests) {
   auto errs = errors_of(enrol, kAPIInvokerEnrolmentDetails);
   EXPECT_TRUE(errs.empty()) << dump(errs);
   enrol.erase("notificationDestination");
-  EXPECT_TRUE(names(errors_of(enrol, kAPIInvokerEnrolmentDetails), "/notificationDestination", "is required"));
+  EXPECT_TRUE(
+      names(errors_of(enrol, kAPIInvokerEnrolmentDetails), "/notificationDestination", "is required"));
 }
 
 TEST(Schema, MergePatchesMayDeleteWithNullOnlyWhereAMemberCanBeDeleted) {

@@ -18,10 +18,12 @@ json json_body(const http::Request& req, model::schema::Ref schema) {
     throw ApiError(415, "Unsupported Media Type", "Content-Type must be application/json",
                    "UNSUPPORTED_MEDIA_TYPE", {{"Content-Type", "must be application/json"}});
   if (model::json_nesting_depth(req.body) > model::kMaxJsonDepth)
-    throw ApiError::bad_request("the request body is nested too deeply",
-                                {{"", "nesting deeper than " + std::to_string(model::kMaxJsonDepth) + " levels"}});
+    throw ApiError::bad_request(
+        "the request body is nested too deeply",
+        {{"", "nesting deeper than " + std::to_string(model::kMaxJsonDepth) + " levels"}});
   auto j = json::parse(req.body, nullptr, false);
-  if (j.is_discarded()) throw ApiError::bad_request("the request body is not valid JSON", {{"", "malformed JSON"}});
+  if (j.is_discarded())
+    throw ApiError::bad_request("the request body is not valid JSON", {{"", "malformed JSON"}});
   InvalidParams errs;
   model::schema::validate(j, schema, errs);
   if (!errs.empty())
@@ -57,7 +59,8 @@ std::optional<std::string> onboarded_ccf_id(const json& body) {
   return it->get<std::string>();
 }
 
-void add_aef_security_routes(http::Router& r, Gateway& gw, std::string ccf_id, std::string ccf_ca_fingerprint) {
+void add_aef_security_routes(http::Router& r, Gateway& gw, std::string ccf_id,
+                             std::string ccf_ca_fingerprint) {
   const http::RouteOptions open{http::ClientAuth::optional, {}};
 
   r.add(

@@ -11,8 +11,9 @@ nlohmann::json json_body(const http::Request& req, std::string_view media_type) 
                    "Content-Type must be " + std::string(media_type) + (mt.empty() ? "" : ", not " + mt),
                    "UNSUPPORTED_MEDIA_TYPE", {{"Content-Type", "must be " + std::string(media_type)}});
   if (model::json_nesting_depth(req.body) > model::kMaxJsonDepth)
-    throw ApiError::bad_request("the request body is nested too deeply",
-                                {{"", "nesting deeper than " + std::to_string(model::kMaxJsonDepth) + " levels"}});
+    throw ApiError::bad_request(
+        "the request body is nested too deeply",
+        {{"", "nesting deeper than " + std::to_string(model::kMaxJsonDepth) + " levels"}});
   try {
     return nlohmann::json::parse(req.body);
   } catch (const nlohmann::json::parse_error& e) {

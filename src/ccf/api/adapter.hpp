@@ -24,7 +24,8 @@ template <class T>
 T model_body(const http::Request& req, std::string_view media_type, model::schema::Ref schema) {
   auto j = json_body(req, media_type);
   InvalidParams errs;
-  const auto kind = media_type == kMergePatch ? model::schema::Body::merge_patch : model::schema::Body::request;
+  const auto kind =
+      media_type == kMergePatch ? model::schema::Body::merge_patch : model::schema::Body::request;
   model::schema::validate(j, schema, errs, kind);
   std::optional<T> v;
   if (errs.empty()) v = model::parse_body<T>(j, errs);

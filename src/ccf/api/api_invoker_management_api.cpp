@@ -46,7 +46,8 @@ void add_invoker_management_routes(http::Router& router, const CcfContext& ctx) 
   router.add(
       "PATCH", std::string(kBase) + "/{onboardingId}",
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        auto patch = model_body<model::APIInvokerEnrolmentDetailsPatch>(rc.request, kMergePatch, model::schema::kAPIInvokerEnrolmentDetailsPatch);
+        auto patch = model_body<model::APIInvokerEnrolmentDetailsPatch>(
+            rc.request, kMergePatch, model::schema::kAPIInvokerEnrolmentDetailsPatch);
         co_return json_response(200,
                                 model::to_json(svc->patch(rc.principal, rc.param("onboardingId"), patch)));
       },

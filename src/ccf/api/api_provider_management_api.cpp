@@ -39,7 +39,8 @@ void add_provider_management_routes(http::Router& router, const CcfContext& ctx)
   router.add(
       "PATCH", std::string(kBase) + "/{registrationId}",
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        auto patch = model_body<model::APIProviderEnrolmentDetailsPatch>(rc.request, kMergePatch, model::schema::kAPIProviderEnrolmentDetailsPatch);
+        auto patch = model_body<model::APIProviderEnrolmentDetailsPatch>(
+            rc.request, kMergePatch, model::schema::kAPIProviderEnrolmentDetailsPatch);
         co_return json_response(200,
                                 model::to_json(svc->patch(rc.principal, rc.param("registrationId"), patch)));
       },

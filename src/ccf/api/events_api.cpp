@@ -41,8 +41,8 @@ void add_events_routes(http::Router& router, const CcfContext& ctx) {
   router.add(
       "PATCH", one,
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        auto patch =
-            model_body<model::EventSubscriptionPatch>(rc.request, kMergePatch, model::schema::kEventSubscriptionPatch);
+        auto patch = model_body<model::EventSubscriptionPatch>(rc.request, kMergePatch,
+                                                               model::schema::kEventSubscriptionPatch);
         co_return json_response(200, model::to_json(svc->patch(rc.principal, rc.param("subscriberId"),
                                                                rc.param("subscriptionId"), patch)));
       },

@@ -55,7 +55,8 @@ void add_publish_routes(http::Router& router, const CcfContext& ctx) {
   router.add(
       "PATCH", one,
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        auto patch = model_body<model::ServiceAPIDescriptionPatch>(rc.request, kMergePatch, model::schema::kServiceAPIDescriptionPatch);
+        auto patch = model_body<model::ServiceAPIDescriptionPatch>(
+            rc.request, kMergePatch, model::schema::kServiceAPIDescriptionPatch);
         co_return json_response(200, model::to_json(svc->patch(rc.principal, rc.param("apfId"),
                                                                rc.param("serviceApiId"), patch)));
       },

@@ -173,18 +173,24 @@ std::string type_names(unsigned t) {
 
 bool has_type(const json& v, unsigned t) {
   switch (v.type()) {
-    case json::value_t::object: return t & kObject;
-    case json::value_t::array: return t & kArray;
-    case json::value_t::string: return t & kString;
-    case json::value_t::boolean: return t & kBoolean;
+    case json::value_t::object:
+      return t & kObject;
+    case json::value_t::array:
+      return t & kArray;
+    case json::value_t::string:
+      return t & kString;
+    case json::value_t::boolean:
+      return t & kBoolean;
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return t & (kInteger | kNumber);
+    case json::value_t::number_unsigned:
+      return t & (kInteger | kNumber);
     case json::value_t::number_float: {
       if (t & kNumber) return true;
       double d = v.get<double>();  // 3 and 3.0 are the same JSON number
       return (t & kInteger) && d == static_cast<double>(static_cast<long long>(d));
     }
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -209,7 +215,8 @@ class Validator {
     while (n->ref) n = n->ref;
     if (v.is_null() && (n->nullable || (in_patch && !ptr.empty()))) return;
     if (n->types && !has_type(v, n->types)) return fail(ptr, "must be " + type_names(n->types));
-    if (n->enum_values && std::find(n->enum_values->begin(), n->enum_values->end(), v) == n->enum_values->end())
+    if (n->enum_values &&
+        std::find(n->enum_values->begin(), n->enum_values->end(), v) == n->enum_values->end())
       return fail(ptr, "must be one of " + n->enum_values->dump());
     if (v.is_string()) string(*n, v.get_ref<const std::string&>(), ptr);
     if (v.is_number()) number(*n, v, ptr);
@@ -245,7 +252,8 @@ class Validator {
       fail(ptr, std::string(n.exclusive_min ? "must be > " : "must be >= ") + number_text(*n.minimum));
     if (n.maximum && (n.exclusive_max ? d >= *n.maximum : d > *n.maximum))
       fail(ptr, std::string(n.exclusive_max ? "must be < " : "must be <= ") + number_text(*n.maximum));
-    if (n.int32 && (d < std::numeric_limits<std::int32_t>::min() || d > std::numeric_limits<std::int32_t>::max()))
+    if (n.int32 &&
+        (d < std::numeric_limits<std::int32_t>::min() || d > std::numeric_limits<std::int32_t>::max()))
       fail(ptr, "must fit in 32 bits (int32)");
   }
 
@@ -365,9 +373,24 @@ class Validator {
     std::size_t matched = 0;
     for (const auto* b : n.one_of) matched += matches(b, v, ptr, in_patch);
     if (matched == 1) return;
-    if (matched > 1)
-      return fail(ptr, "must match exactly one of its alternatives (oneOf), matches " + std::to_string(matched));
+    if (matched > 1) return fail(ptr, too_many(n.one_of, matched));
     report_no_match(n.one_of, v, ptr, in_patch);
+  }
+
+  // AefProfile, InterfaceDescription: "oneOf: [{required: [a]}, {required: [b]}]" means exactly one of
+  // the members a, b; say it that way.
+  static std::string too_many(const std::vector<const Node*>& branches, std::size_t matched) {
+    std::string members;
+    for (const auto* b : branches) {
+      const Node* r = resolved(b);
+      if (r->required.size() != 1 || r->types || !r->props.empty()) {
+        members.clear();
+        break;
+      }
+      members += (members.empty() ? "" : ", ") + r->required.front();
+    }
+    if (!members.empty()) return "must have exactly one of " + members + ", not several";
+    return "must match exactly one of its alternatives (oneOf), matches " + std::to_string(matched);
   }
 
   // Only on the error path: every branch again, this time with its messages.
