@@ -36,10 +36,8 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
   const http::RouteOptions invoker{http::ClientAuth::required, {PrincipalKind::invoker}};
   const http::RouteOptions aef{http::ClientAuth::required, {PrincipalKind::aef}};
   // CAPIF-6/6e: a peer CCF forwards negotiations (PUT), fetches keys (GET with aefId) and revokes (DELETE).
-  const http::RouteOptions invoker_or_peer{http::ClientAuth::required,
-                                           {PrincipalKind::invoker, PrincipalKind::peer_ccf}};
-  const http::RouteOptions aef_or_peer{http::ClientAuth::required,
-                                       {PrincipalKind::aef, PrincipalKind::peer_ccf}};
+  const http::RouteOptions invoker_or_peer{http::ClientAuth::required, {PrincipalKind::invoker, PrincipalKind::peer_ccf}};
+  const http::RouteOptions aef_or_peer{http::ClientAuth::required, {PrincipalKind::aef, PrincipalKind::peer_ccf}};
 
   // PUT creates or replaces the context (201 either way); POST .../update renegotiates an existing one.
   router.add(
@@ -74,8 +72,7 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
           auto aef_id = rc.request.query_param("aefId");
           if (!aef_id || aef_id->empty())
             throw ApiError::bad_request("a peer CCF names the AEF", {{"aefId", "is required"}});
-          co_return json_response(200,
-                                  model::to_json(svc->security_info_for_peer(rc.principal, id, *aef_id)));
+          co_return json_response(200, model::to_json(svc->security_info_for_peer(rc.principal, id, *aef_id)));
         }
         // Extension: the invoker is onboarded at this peer CCF (it said so in check-authentication).
         auto onboarded = rc.request.query_param("onboardedCcfId");
@@ -84,22 +81,20 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
       },
       aef_or_peer);
 
-  router.add(
-      "DELETE", one,
-      [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        // AEFs and the invoker are notified through the outbox; peer CCFs by a retried call.
-        auto outcome = svc->revoke_all(rc.principal, rc.param("apiInvokerId"));
-        auto ex = co_await boost::asio::this_coro::executor;
-        spawn_peer_revocations(ex, ctx, outcome);
-        co_return http::Response::no_content();
-      },
-      {http::ClientAuth::required, {PrincipalKind::aef, PrincipalKind::invoker, PrincipalKind::peer_ccf}});
+  router.add("DELETE", one,
+             [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
+               // AEFs and the invoker are notified through the outbox; peer CCFs by a retried call.
+               auto outcome = svc->revoke_all(rc.principal, rc.param("apiInvokerId"));
+               auto ex = co_await boost::asio::this_coro::executor;
+               spawn_peer_revocations(ex, ctx, outcome);
+               co_return http::Response::no_content();
+             },
+             {http::ClientAuth::required, {PrincipalKind::aef, PrincipalKind::invoker, PrincipalKind::peer_ccf}});
 
   router.add(
       "POST", one + "/delete",
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        auto n =
-            model_body<model::SecurityNotification>(rc.request, kJson, model::schema::kSecurityNotification);
+        auto n = model_body<model::SecurityNotification>(rc.request, kJson, model::schema::kSecurityNotification);
         svc->revoke_some(rc.principal, rc.param("apiInvokerId"), n);  // notifications: via the outbox
         co_return http::Response::no_content();
       },
@@ -107,39 +102,39 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
 
   // Token errors are AccessTokenErr (RFC 6749 5.2), so the route does its own client authentication
   // instead of the router's ProblemDetails 401/403.
-  router.add(
-      "POST", std::string(kBase) + "/securities/{securityId}/token",
-      [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        TokenForward forward;
-        try {
-          if (rc.request.media_type() != "application/x-www-form-urlencoded")
-            throw TokenError(415, "invalid_request",
-                             "Content-Type must be application/x-www-form-urlencoded");
-          std::string why;
-          auto req = model::parse_access_token_req(rc.request.body, why);
-          if (!req) throw TokenError(400, "invalid_request", why);
-          auto decision =
-              svc->token(rc.principal, rc.param("securityId"), *req, rc.request.header("authorization"));
-          if (auto* rsp = std::get_if<model::AccessTokenRsp>(&decision)) {
-            metrics::Registry::global().inc("capif_tokens_issued_total");
-            auto r = json_response(200, model::to_json(*rsp));
-            r.with_header("Cache-Control", "no-store");
-            co_return r;
-          }
-          forward = std::get<TokenForward>(decision);
-        } catch (const TokenError& e) {
-          co_return token_error(e);
-        }
-        // Flow 3: the designated CCF issues the token; its answer (token or AccessTokenErr) is relayed.
-        // A peer that cannot be asked is a ProblemDetails naming it, not an OAuth client error.
-        auto relayed = co_await ctx.peer_client->token(forward.peer, rc.param("securityId"), forward.scope);
-        metrics::Registry::global().inc("capif_tokens_forwarded_total",
-                                        {{"peer", forward.peer}, {"status", std::to_string(relayed.status)}});
-        auto r = http::Response::json(relayed.status, std::move(relayed.body));
-        r.with_header("Cache-Control", "no-store");
-        co_return r;
-      },
-      {http::ClientAuth::optional, {}});
+  router.add("POST", std::string(kBase) + "/securities/{securityId}/token",
+             [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
+               TokenForward forward;
+               try {
+                 if (rc.request.media_type() != "application/x-www-form-urlencoded")
+                   throw TokenError(415, "invalid_request",
+                                    "Content-Type must be application/x-www-form-urlencoded");
+                 std::string why;
+                 auto req = model::parse_access_token_req(rc.request.body, why);
+                 if (!req) throw TokenError(400, "invalid_request", why);
+                 auto decision = svc->token(rc.principal, rc.param("securityId"), *req,
+                                            rc.request.header("authorization"));
+                 if (auto* rsp = std::get_if<model::AccessTokenRsp>(&decision)) {
+                   metrics::Registry::global().inc("capif_tokens_issued_total");
+                   auto r = json_response(200, model::to_json(*rsp));
+                   r.with_header("Cache-Control", "no-store");
+                   co_return r;
+                 }
+                 forward = std::get<TokenForward>(decision);
+               } catch (const TokenError& e) {
+                 co_return token_error(e);
+               }
+               // Flow 3: the designated CCF issues the token; its answer (token or AccessTokenErr) is relayed.
+               // A peer that cannot be asked is a ProblemDetails naming it, not an OAuth client error.
+               auto relayed = co_await ctx.peer_client->token(forward.peer, rc.param("securityId"), forward.scope);
+               metrics::Registry::global().inc(
+                   "capif_tokens_forwarded_total",
+                   {{"peer", forward.peer}, {"status", std::to_string(relayed.status)}});
+               auto r = http::Response::json(relayed.status, std::move(relayed.body));
+               r.with_header("Cache-Control", "no-store");
+               co_return r;
+             },
+             {http::ClientAuth::optional, {}});
 
   // Extension: the token verification key as a JWKS (RFC 7517) for AEFs.
   router.add("GET", std::string(kBase) + "/jwks",
