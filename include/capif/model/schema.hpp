@@ -21,6 +21,7 @@ struct Ref {
 enum class Body {
   request,      // readOnly members are not required (TS 29.222: "shall not be present in the POST")
   merge_patch,  // RFC 7396: a null member deletes, so null is accepted for every member
+  response,     // what the daemons send: readOnly members are required like any other
 };
 
 // Appends one InvalidParam (RFC 6901 pointer) per violation. Throws std::logic_error for a Ref that is

@@ -207,7 +207,7 @@ std::string number_text(double d) {
 
 class Validator {
  public:
-  explicit Validator(InvalidParams* errs) : errs_(errs) {}
+  Validator(InvalidParams* errs, bool request) : errs_(errs), request_(request) {}
   bool failed() const { return failed_; }
 
   // in_patch: v is a member of a merge-patch object (or nested in one), where null means "delete".
@@ -277,7 +277,7 @@ class Validator {
       if (v.contains(name)) continue;
       auto p = n.props.find(name);
       // A readOnly member is required in responses only (OpenAPI 3.0 "readOnly").
-      if (p != n.props.end() && read_only(p->second)) continue;
+      if (p != n.props.end() && request_ && read_only(p->second)) continue;
       if (in_patch) continue;  // a merge patch names only what changes
       fail(child_pointer(ptr, name), "is required");
     }
@@ -292,14 +292,14 @@ class Validator {
   }
 
   // Validates v against one branch into a scratch list.
-  static bool matches(const Node* b, const json& v, const std::string& ptr, bool in_patch) {
-    Validator probe(nullptr);
+  bool matches(const Node* b, const json& v, const std::string& ptr, bool in_patch) {
+    Validator probe(nullptr, request_);
     probe.check(b, v, ptr, in_patch);
     return !probe.failed();
   }
-  static InvalidParams attempt(const Node* b, const json& v, const std::string& ptr, bool in_patch) {
+  InvalidParams attempt(const Node* b, const json& v, const std::string& ptr, bool in_patch) {
     InvalidParams scratch;
-    Validator(&scratch).check(b, v, ptr, in_patch);
+    Validator(&scratch, request_).check(b, v, ptr, in_patch);
     return scratch;
   }
 
@@ -404,6 +404,7 @@ class Validator {
   }
 
   InvalidParams* errs_;
+  bool request_;
   bool failed_ = false;
 };
 
@@ -411,7 +412,7 @@ class Validator {
 
 void validate(const nlohmann::json& body, Ref schema, InvalidParams& errs, Body kind) {
   const Node& root = registry().find(schema);
-  Validator(&errs).check(&root, body, std::string{}, kind == Body::merge_patch);
+  Validator(&errs, kind != Body::response).check(&root, body, std::string{}, kind == Body::merge_patch);
 }
 
 }  // namespace schema
