@@ -4,6 +4,7 @@
 #   scripts/bench.sh gateway [gateway_bench args]  capif-aef gateway vs direct upstream, CCF token issuance
 #   scripts/bench.sh interconnect [interconnect_bench args]  CAPIF-6 forwarding: local vs remote AEF
 #   scripts/bench.sh events [events_bench args]    event notifications: 1 and 100 subscriptions, dead callbacks
+#   scripts/bench.sh schema [schema_bench args]    request-body validation against the TS 29.222 schemas
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bench=ccf_bench
@@ -16,6 +17,10 @@ elif [[ "${1:-}" == "interconnect" ]]; then
   shift
   bench=interconnect_bench
   targets=(interconnect_bench capif-ccf)
+elif [[ "${1:-}" == "schema" ]]; then
+  shift
+  bench=schema_bench
+  targets=(schema_bench)
 elif [[ "${1:-}" == "events" ]]; then
   shift
   bench=events_bench
