@@ -78,7 +78,7 @@ struct CcfApp::Impl {
         m.set("capif_peer_up", {{"peer", p.id}}, p.healthy ? 1 : 0);
         m.set("capif_peer_tls_handshakes", {{"peer", p.id}}, static_cast<double>(p.handshakes));
       }
-      // The outbox: what waits for delivery, and what was delivered, retried or given up since start.
+      // The outbox: what waits for delivery, and what was delivered, retried or given up (kept in the store).
       const auto n = delivery.stats();
       m.set("capif_notification_queue_depth", {}, n.value("pending", 0.0));
       m.set("capif_notifications_delivered", {}, n.value("delivered", 0.0));
@@ -159,17 +159,19 @@ struct CcfApp::Impl {
     };
   }
 
-  // The operator's approve/reject commands only write their decision to the store (they run in another
-  // process); this loop acts on them.
-  void approvals_loop(std::stop_token stop) {
+  // Every 0.3 s: event subscriptions whose monitoring duration ended are removed; with approval required,
+  // the operator's approve/reject decisions (written to the store by another process) are acted on and
+  // requests left undecided too long are rejected.
+  void housekeeping_loop(std::stop_token stop) {
     std::mutex m;
     std::condition_variable_any cv;
     InvokerManagement svc(ctx);
     while (!stop.stop_requested()) {
       try {
-        svc.process_decisions();
+        store.end_expired_subscriptions(unix_now_ms());
+        if (cfg.onboarding.require_approval) svc.process_decisions();
       } catch (const std::exception& e) {
-        spdlog::error("onboarding approvals: {}", e.what());
+        spdlog::error("housekeeping: {}", e.what());
       }
       std::unique_lock lock(m);
       cv.wait_for(lock, stop, std::chrono::milliseconds(300), [] { return false; });
@@ -188,7 +190,7 @@ struct CcfApp::Impl {
   CcfContext ctx;
   NotificationDelivery delivery;  // before the server: routes may write notices from the first request
   PublicationSync sync;  // destroyed before the server, its loops die with the server's event loop
-  std::jthread approvals;
+  std::jthread housekeeping;
   std::unique_ptr<http::AdminServer> admin;  // last: destroyed (stopped) first, its checks read the above
 };
 
@@ -203,13 +205,10 @@ std::uint16_t CcfApp::listen() {
 void CcfApp::run() {
   impl_->delivery.start();
   impl_->sync.start(impl_->server->executor());
-  if (impl_->cfg.onboarding.require_approval)
-    impl_->approvals = std::jthread([this](std::stop_token stop) { impl_->approvals_loop(stop); });
+  impl_->housekeeping = std::jthread([this](std::stop_token stop) { impl_->housekeeping_loop(stop); });
   impl_->server->run();
-  if (impl_->approvals.joinable()) {
-    impl_->approvals.request_stop();
-    impl_->approvals.join();
-  }
+  impl_->housekeeping.request_stop();
+  impl_->housekeeping.join();
   impl_->sync.stop();
   impl_->delivery.stop();
   if (impl_->admin) impl_->admin->stop();

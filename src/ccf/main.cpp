@@ -36,7 +36,8 @@ constexpr const char* kUsage = R"(usage:
   capif-ccf credential [--config FILE] --role invoker|provider [--ttl SECONDS]
                                             print an onboarding credential (JWT) for Authorization: Bearer
   capif-ccf ca-cert [--config FILE]         print the CA certificate clients must trust
-  capif-ccf pending [--config FILE]         list onboarding requests waiting for approval (JSON lines)
+  capif-ccf pending [--config FILE]         list onboarding requests and invoker updates waiting for
+                                            approval (JSON lines; apiInvokerId set: an update)
   capif-ccf approve|reject [--config FILE] --id PENDING_ID
                                             decide one (onboarding.require_approval); the running CCF
                                             then sends the invoker its OnboardingNotification
@@ -98,6 +99,7 @@ int onboarding_decision(const Args& a) {
   if (a.command == "pending") {
     for (const auto& p : store.pending_onboardings())
       std::cout << nlohmann::json{{"pendingId", p.pending_id},
+                                  {"apiInvokerId", p.details.apiInvokerId.value_or("")},  // set: an update
                                   {"notificationDestination", p.details.notificationDestination},
                                   {"apiInvokerInformation", p.details.apiInvokerInformation.value_or("")},
                                   {"createdAtMs", p.created_at_ms},

@@ -24,11 +24,29 @@ std::vector<json> pending(const CcfProcess& ccf) {
 
 class Approval : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { start(); }
+  void start(const std::string& extra = {}) {
     CcfOptions o;
-    o.extra_yaml = "onboarding:\n  require_approval: true\n";
+    o.extra_yaml = "onboarding:\n  require_approval: true\n" + extra;
     ccf_ = std::make_unique<CcfProcess>(o);
     ccf_->start();
+  }
+  // An invoker onboarded with the operator's approval: its details (from the notification), key, client.
+  struct Approved {
+    json details;
+    std::unique_ptr<capif::http::BlockingClient> client;
+  };
+  Approved approved_invoker() {
+    auto [key, status] = request("alice");
+    EXPECT_EQ(status, 202);
+    const std::string id = pending(*ccf_).at(0)["pendingId"];
+    ccf_->run_command("approve --id " + id);
+    auto got = callback_.wait_for(1, kWait);
+    EXPECT_EQ(got.size(), 1u);
+    auto details = json::parse(got.at(0).body)["apiInvokerEnrolmentDetails"];
+    const std::string cert = details["onboardingInformation"]["apiInvokerCertificate"];
+    details["onboardingInformation"].erase("onboardingSecret");
+    return {details, make_client(*ccf_, cert, key)};
   }
   // POSTs an onboarding whose notificationDestination is the callback; returns the key and the status.
   std::pair<std::string, int> request(const std::string& info) {
@@ -93,6 +111,71 @@ TEST_F(Approval, BadCsrIsRefusedAtOnce) {
   EXPECT_PROBLEM(send_json(*client, "POST", invokers_url(*ccf_), body,
                            {{"Authorization", "Bearer " + ccf_->credential("invoker")}}),
                  400, "/onboardingInformation/apiInvokerPublicKey");
+  EXPECT_TRUE(pending(*ccf_).empty());
+}
+
+// An update that changes what the operator approved (here apiInvokerInformation and the destination) waits
+// for approval: 202, then applied on approve with an OnboardingNotification to the new destination.
+TEST_F(Approval, AnUpdateOfApprovedDetailsWaitsForTheOperator) {
+  auto inv = approved_invoker();
+  const std::string id = inv.details["apiInvokerId"];
+  const std::string url = invokers_url(*ccf_) + "/" + id;
+  CaptureServer next;
+  auto changed = inv.details;
+  changed["apiInvokerInformation"] = "alice, now with a new callback";
+  changed["notificationDestination"] = callback_url(next.port(), "onboarding");
+  auto r = send_json(*inv.client, "PUT", url, changed);
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto list = pending(*ccf_);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["apiInvokerId"], id);
+  // Not applied yet: the same details as before are no change (200 at once, the old information).
+  r = send_json(*inv.client, "PUT", url, inv.details);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(body_json(r)["apiInvokerInformation"], "alice");
+
+  ccf_->run_command("approve --id " + std::string(list[0]["pendingId"]));
+  auto got = next.wait_for(1, kWait);
+  ASSERT_EQ(got.size(), 1u);
+  auto note = json::parse(got[0].body);
+  EXPECT_EQ(note["result"], true);
+  EXPECT_EQ(note["resourceLocation"], url);
+  EXPECT_EQ(note["apiInvokerEnrolmentDetails"]["apiInvokerInformation"], "alice, now with a new callback");
+  // Applied: PATCHing only the key material (nothing the operator approves) is answered at once.
+  r = send(*inv.client, "PATCH", url,
+           json{{"onboardingInformation", inv.details["onboardingInformation"]}}.dump(),
+           "application/merge-patch+json");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(body_json(r)["apiInvokerInformation"], "alice, now with a new callback");
+  EXPECT_EQ(callback_.wait_for(2, std::chrono::milliseconds(200)).size(), 1u);  // only the onboarding's
+}
+
+TEST_F(Approval, ARejectedUpdateIsNotAppliedAndTheInvokerIsToldWhereItWasListening) {
+  auto inv = approved_invoker();
+  const std::string url = invokers_url(*ccf_) + "/" + std::string(inv.details["apiInvokerId"]);
+  CaptureServer next;
+  auto r = send(*inv.client, "PATCH", url,
+                json{{"notificationDestination", callback_url(next.port(), "onboarding")}}.dump(),
+                "application/merge-patch+json");
+  ASSERT_EQ(r.status, 202) << r.body;
+  ccf_->run_command("reject --id " + std::string(pending(*ccf_).at(0)["pendingId"]));
+  auto got = callback_.wait_for(2, kWait);  // the onboarding's, then the rejection
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(json::parse(got[1].body)["result"], false);
+  EXPECT_TRUE(next.wait_for(1, std::chrono::milliseconds(300)).empty());
+  r = send_json(*inv.client, "PUT", url, inv.details);  // still the approved details: no change, 200
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(body_json(r)["notificationDestination"], inv.details["notificationDestination"]);
+}
+
+TEST_F(Approval, ARequestNobodyDecidesExpiresAsARejection) {
+  start("  pending_ttl_s: 1\n");
+  auto [key, status] = request("bob");
+  ASSERT_EQ(status, 202);
+  ASSERT_EQ(pending(*ccf_).size(), 1u);
+  auto got = callback_.wait_for(1, kWait);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(json::parse(got[0].body)["result"], false);
   EXPECT_TRUE(pending(*ccf_).empty());
 }
 

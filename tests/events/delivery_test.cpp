@@ -108,4 +108,44 @@ TEST(Delivery, DeadCallbackIsGivenUpAndCounted) {
   EXPECT_EQ(std::stoi(log), 2);
 }
 
+// The counters count since the database was created: a restart (even a kill) keeps them, and they agree
+// with what left the outbox.
+TEST(Delivery, CountersSurviveARestart) {
+  CcfProcess ccf(options(std::string(kFastRetries) + "  give_up_after_s: 1\n"));
+  ccf.start();
+  auto prov = register_provider(ccf);
+  CaptureServer live;
+  live.set_status(204);
+  subscribe(ccf, prov.amf, subscription({"SERVICE_API_AVAILABLE"}, callback_url(live.port(), "live")));
+  subscribe(ccf, prov.apf, subscription({"SERVICE_API_AVAILABLE"}, callback_url(free_port(), "never")));
+  publish_apis(ccf, prov, 3);
+  ASSERT_EQ(live.wait_for(3, kWait).size(), 3u);
+  json before;
+  for (int i = 0; i < 50; ++i) {
+    before = notification_stats(ccf);
+    if (before["givenUp"] == 3 && before["delivered"] == 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(before["delivered"], 3) << before.dump();
+  ASSERT_EQ(before["givenUp"], 3) << before.dump();
+  ASSERT_GE(before["failedAttempts"].get<int>(), 3) << before.dump();
+  ASSERT_EQ(before["pending"], 0);
+
+  ASSERT_EQ(ccf.terminate(), 0);
+  ccf.start();
+  EXPECT_EQ(notification_stats(ccf), before);
+  ccf.kill9();
+  ccf.start();
+  EXPECT_EQ(notification_stats(ccf), before);
+  // They go on from there.
+  publish(ccf, prov, service_api_body("later", prov.aef.id));
+  ASSERT_EQ(live.wait_for(4, kWait).size(), 4u);
+  json after = notification_stats(ccf);
+  for (int i = 0; i < 50 && after["delivered"] != 4; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    after = notification_stats(ccf);
+  }
+  EXPECT_EQ(after["delivered"], 4) << after.dump();
+}
+
 }  // namespace

@@ -179,6 +179,41 @@ TEST_F(CrossCcf, OffboardedInvokerIsRefusedAtTheRemoteAefByEveryMethod) {
   }
 }
 
+// The revocation for the peer goes through CCF-A's outbox: CCF-B is down when the invoker offboards at
+// CCF-A, CCF-A restarts meanwhile, and once CCF-B is back it learns of it and its AEF refuses the invoker.
+TEST_F(CrossCcf, OffboardingReachesAPeerThatWasDownAcrossARestartOfCcfA) {
+  auto inv = invoker();
+  auto r = negotiate_and_call(*inv, "PKI");
+  ASSERT_EQ(r.out["status"], 200) << r.raw;
+  const fs::path copy = inv->state().string() + "-copy";
+  fs::copy(inv->state(), copy, fs::copy_options::recursive);
+  a.append_config("notifications:\n  retry_initial_ms: 100\n  retry_max_ms: 300\n");  // read at the restart
+
+  ASSERT_EQ(b.terminate(), 0);
+  r = inv->run("offboard");  // CCF-B down: nothing to wait for, the revocation is in CCF-A's outbox
+  ASSERT_EQ(r.status, 0) << r.raw;
+  ASSERT_EQ(a.terminate(), 0);
+  a.start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // CCF-A retries against the dead CCF-B
+  b.start();
+
+  InvokerCli stale(a, copy);
+  bool refused = false;
+  for (int k = 0; k < 100 && !refused; ++k) {
+    r = stale.run("call", "--api-name weather --path /hello");
+    refused = r.out.value("status", 0) != 200;
+    if (!refused) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(refused) << "the remote AEF still serves the offboarded invoker: " << r.raw;
+  const auto answer = r.out.empty() ? json::parse(r.raw, nullptr, false) : r.out;
+  const int status = answer.is_object() ? answer.value("status", 0) : 0;
+  EXPECT_TRUE(status == 404 || status == 401) << r.raw;
+  int grep_status = 0;
+  const auto delivered =
+      run_capture("grep -c 'PeerRevocation' " + (a.dir() / "ccf.log").string() + " || true", &grep_status);
+  EXPECT_GE(std::stoi(delivered), 1) << "CCF-A never tried CCF-B while it was down";
+}
+
 // CCF-A's own signing key does not make a token CCF-B's AEF accepts: only CCF-B issues for its AEFs.
 TEST_F(CrossCcf, ATokenForgedByCcfAIsRefusedByTheRemoteAef) {
   auto inv = invoker();

@@ -134,15 +134,20 @@ TEST(OutboxStore, NoticesLeaveWithTheirSubscriptionOrSubscriber) {
   EXPECT_FALSE(s.subscription("S3"));
 }
 
+// S1: AMF1 of DOM1, API_INVOKER_ONBOARDED, at most two reports.
+void subscribe_amf1_to_two_reports(CcfStore& s) {
+  add_provider(s, "DOM1", {"AMF1"});
+  auto sub = subscription("S1", "AMF1", {"API_INVOKER_ONBOARDED"});
+  sub.sub.eventReq = model::ReportingInformation{};
+  sub.sub.eventReq->maxReportNbr = 2;
+  s.put_subscription(sub);
+}
+
 TEST(OutboxStore, MaxReportsAreCountedDurably) {
   TempDb t;
   {
     CcfStore s(t.file());
-    add_provider(s, "DOM1", {"AMF1"});
-    auto sub = subscription("S1", "AMF1", {"API_INVOKER_ONBOARDED"});
-    sub.sub.eventReq = model::ReportingInformation{};
-    sub.sub.eventReq->maxReportNbr = 2;
-    s.put_subscription(sub);
+    subscribe_amf1_to_two_reports(s);
     s.put_invoker(invoker("INV1"), {{onboarded("INV1")}, {}});
   }
   CcfStore s(t.file());
@@ -150,6 +155,70 @@ TEST(OutboxStore, MaxReportsAreCountedDurably) {
   s.put_invoker(invoker("INV2"), {{onboarded("INV2")}, {}});
   s.put_invoker(invoker("INV3"), {{onboarded("INV3")}, {}});  // over the maximum
   EXPECT_EQ(s.outbox_size(), 2);
+}
+
+// The write that makes the last report removes the subscription; its reports stay in the outbox.
+TEST(OutboxStore, ReachingMaxReportsRemovesTheSubscriptionNotItsReports) {
+  TempDb t;
+  {
+    CcfStore s(t.file());
+    subscribe_amf1_to_two_reports(s);
+    s.put_invoker(invoker("INV1"), {{onboarded("INV1")}, {}});
+    EXPECT_TRUE(s.subscription("S1"));
+    s.put_invoker(invoker("INV2"), {{onboarded("INV2")}, {}});
+    EXPECT_FALSE(s.subscription("S1"));
+    EXPECT_EQ(s.outbox_size(), 2);
+    const auto batch = s.outbox_batch("sub:S1", 0, 10);
+    ASSERT_EQ(batch.size(), 2u);
+    EXPECT_TRUE(s.outbox_has(batch[1].seq));
+  }
+  CcfStore s(t.file());
+  EXPECT_FALSE(s.subscription("S1"));
+  EXPECT_EQ(s.subscription_count(), 0u);
+  EXPECT_EQ(s.outbox_size(), 2);
+}
+
+TEST(OutboxStore, EndedMonitoringDurationRemovesTheSubscription) {
+  TempDb t;
+  {
+    CcfStore s(t.file());
+    add_provider(s, "DOM1", {"AMF1"});
+    auto ends = subscription("S1", "AMF1", {"API_INVOKER_ONBOARDED"});
+    ends.sub.eventReq = model::ReportingInformation{};
+    ends.sub.eventReq->monDur = "2100-01-01T00:00:00Z";
+    s.put_subscription(ends);
+    s.put_subscription(subscription("S2", "AMF1", {"API_INVOKER_ONBOARDED"}));
+    EXPECT_TRUE(s.end_expired_subscriptions(unix_now_ms()).empty());
+    const auto after_2100 = std::int64_t{4102444800} * 1000 + 1;
+    EXPECT_EQ(s.end_expired_subscriptions(after_2100), std::vector<std::string>{"S1"});
+    EXPECT_FALSE(s.subscription("S1"));
+    EXPECT_TRUE(s.subscription("S2"));
+  }
+  CcfStore s(t.file());
+  EXPECT_FALSE(s.subscription("S1"));
+  EXPECT_TRUE(s.subscription("S2"));
+}
+
+TEST(OutboxStore, DeliveryCountersAreKeptWithTheRowsTheyCount) {
+  TempDb t;
+  {
+    CcfStore s(t.file());
+    add_provider(s, "DOM1", {"AMF1"});
+    s.put_subscription(subscription("S1", "AMF1", {"API_INVOKER_ONBOARDED"}));
+    s.put_invoker(invoker("INV1"), {{onboarded("INV1")}, {}});
+    s.put_invoker(invoker("INV2"), {{onboarded("INV2")}, {}});
+    const auto batch = s.outbox_batch("sub:S1", 0, 10);
+    ASSERT_EQ(batch.size(), 2u);
+    s.outbox_attempted(batch[0].seq);
+    s.outbox_remove({batch[0].seq}, {1, 0, 0});
+    s.outbox_remove({batch[1].seq}, {0, 1, 1});
+  }
+  CcfStore s(t.file());
+  const auto c = s.outbox_counters();
+  EXPECT_EQ(c.delivered, 1);
+  EXPECT_EQ(c.failed_attempts, 2);
+  EXPECT_EQ(c.given_up, 1);
+  EXPECT_EQ(s.outbox_size(), 0);
 }
 
 }  // namespace

@@ -67,9 +67,10 @@ struct CcfConfig {
     std::int64_t max_response_bytes = 65536;  // body limit of a callback's answer
   } notifications;
   struct Onboarding {
-    // Onboarding POSTs are answered 202 and wait for `capif-ccf approve|reject`; the invoker learns the
-    // outcome by an OnboardingNotification.
+    // Onboarding POSTs (and updates that change what the operator approves) are answered 202 and wait for
+    // `capif-ccf approve|reject`; the invoker learns the outcome by an OnboardingNotification.
     bool require_approval = false;
+    std::int64_t pending_ttl_s = 604800;  // an undecided request is rejected this long after it was made
   } onboarding;
   // CAPIF-6/6e: the CCFs this one interconnects with (docs/interconnect.md). Mutual TLS both ways: a peer is
   // recognised by a client certificate chained to its trust_anchor whose CN is its id.

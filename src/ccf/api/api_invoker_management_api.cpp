@@ -4,14 +4,18 @@
 #include "ccf/api/adapter.hpp"
 #include "ccf/onboarding_credentials.hpp"
 #include "ccf/service/api_invoker_management.hpp"
-#include "ccf/service/security_notifier.hpp"
-
-#include <boost/asio/this_coro.hpp>
 
 namespace capif::ccf::api {
 namespace {
 constexpr const char* kBase = "/api-invoker-management/v1/onboardedInvokers";
 constexpr auto kSchema = model::schema::kAPIInvokerEnrolmentDetails;
+
+// 200 with the details, or 202 when the update waits for the operator (onboarding.require_approval): the
+// outcome then comes as OnboardingNotification (TS 29.222 PUT and PATCH both allow 202).
+http::Response updated(const std::optional<model::APIInvokerEnrolmentDetails>& out) {
+  if (!out) return http::Response{202, {}, {}, {}, {}};
+  return json_response(200, model::to_json(*out));
+}
 }  // namespace
 
 void add_invoker_management_routes(http::Router& router, const CcfContext& ctx) {
@@ -38,8 +42,7 @@ void add_invoker_management_routes(http::Router& router, const CcfContext& ctx) 
       "PUT", std::string(kBase) + "/{onboardingId}",
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
         auto in = model_body<model::APIInvokerEnrolmentDetails>(rc.request, kJson, kSchema);
-        co_return json_response(
-            200, model::to_json(svc->update(rc.principal, rc.param("onboardingId"), std::move(in))));
+        co_return updated(svc->update(rc.principal, rc.param("onboardingId"), std::move(in)));
       },
       invoker);
 
@@ -48,20 +51,15 @@ void add_invoker_management_routes(http::Router& router, const CcfContext& ctx) 
       [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
         auto patch = model_body<model::APIInvokerEnrolmentDetailsPatch>(
             rc.request, kMergePatch, model::schema::kAPIInvokerEnrolmentDetailsPatch);
-        co_return json_response(200,
-                                model::to_json(svc->patch(rc.principal, rc.param("onboardingId"), patch)));
+        co_return updated(svc->patch(rc.principal, rc.param("onboardingId"), patch));
       },
       invoker);
 
   router.add(
       "DELETE", std::string(kBase) + "/{onboardingId}",
-      [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-        const auto& id = rc.param("onboardingId");
-        // Read before offboarding deletes it: the peer CCFs serving some of its AEFs must forget it too.
-        auto security = ctx.store.security_context(id);
-        svc->offboard(rc.principal, id);
-        auto ex = co_await boost::asio::this_coro::executor;
-        if (security) spawn_peer_revocations(ex, ctx, SecurityService(ctx).offboarding_outcome(*security));
+      [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
+        // AEFs and peer CCFs serving some of its AEFs are told through the outbox (offboard()).
+        svc->offboard(rc.principal, rc.param("onboardingId"));
         co_return http::Response::no_content();
       },
       invoker);

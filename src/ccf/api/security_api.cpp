@@ -5,9 +5,6 @@
 #include "ccf/api/adapter.hpp"
 #include "ccf/api/routes.hpp"
 #include "ccf/interconnect/peer_client.hpp"
-#include "ccf/service/security_notifier.hpp"
-
-#include <boost/asio/this_coro.hpp>
 
 namespace capif::ccf::api {
 namespace {
@@ -81,15 +78,14 @@ void add_security_routes(http::Router& router, const CcfContext& ctx) {
       },
       aef_or_peer);
 
-  router.add("DELETE", one,
-             [svc, ctx](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
-               // AEFs and the invoker are notified through the outbox; peer CCFs by a retried call.
-               auto outcome = svc->revoke_all(rc.principal, rc.param("apiInvokerId"));
-               auto ex = co_await boost::asio::this_coro::executor;
-               spawn_peer_revocations(ex, ctx, outcome);
-               co_return http::Response::no_content();
-             },
-             {http::ClientAuth::required, {PrincipalKind::aef, PrincipalKind::invoker, PrincipalKind::peer_ccf}});
+  router.add(
+      "DELETE", one,
+      [svc](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
+        // AEFs, the invoker and peer CCFs are notified through the outbox.
+        svc->revoke_all(rc.principal, rc.param("apiInvokerId"));
+        co_return http::Response::no_content();
+      },
+      {http::ClientAuth::required, {PrincipalKind::aef, PrincipalKind::invoker, PrincipalKind::peer_ccf}});
 
   router.add(
       "POST", one + "/delete",

@@ -13,7 +13,17 @@
 namespace capif::ccf {
 namespace {
 constexpr const char* kPublicKeyPtr = "/onboardingInformation/apiInvokerPublicKey";
+
+// A request kept for the operator must be one that can be carried out: its CSR is checked now.
+void verify_csr(const std::string& csr_pem) {
+  try {
+    crypto::parse_and_verify_csr(csr_pem);
+  } catch (const crypto::CryptoError& e) {
+    throw ApiError::bad_request("the public key is not a valid PEM certificate signing request",
+                                {{kPublicKeyPtr, e.what()}});
+  }
 }
+}  // namespace
 
 std::pair<InvokerRecord, std::string> InvokerManagement::enrol(model::APIInvokerEnrolmentDetails in) const {
   if (in.apiInvokerId)
@@ -52,12 +62,8 @@ InvokerRecord InvokerManagement::own(const Principal& caller, const std::string&
   return *rec;
 }
 
-model::APIInvokerEnrolmentDetails InvokerManagement::replace(InvokerRecord rec,
-                                                             model::APIInvokerEnrolmentDetails in) {
+InvokerRecord InvokerManagement::updated(InvokerRecord rec, model::APIInvokerEnrolmentDetails in) const {
   const std::string id = *rec.details.apiInvokerId;
-  if (in.apiInvokerId && *in.apiInvokerId != id)
-    throw ApiError::bad_request("apiInvokerId does not match the resource",
-                                {{"/apiInvokerId", "must be " + id + " or absent"}});
   in.apiInvokerId = id;
   in.supportedFeatures = negotiate_features(in.supportedFeatures, kInvokerManagementFeatures);
   in.onboardingInformation.onboardingSecret.reset();
@@ -70,16 +76,41 @@ model::APIInvokerEnrolmentDetails InvokerManagement::replace(InvokerRecord rec,
     in.onboardingInformation.apiInvokerCertificate = rec.details.onboardingInformation.apiInvokerCertificate;
   }
   rec.details = std::move(in);
+  return rec;
+}
+
+std::optional<model::APIInvokerEnrolmentDetails> InvokerManagement::replace(
+    InvokerRecord rec, model::APIInvokerEnrolmentDetails in) {
+  const std::string id = *rec.details.apiInvokerId;
+  if (in.apiInvokerId && *in.apiInvokerId != id)
+    throw ApiError::bad_request("apiInvokerId does not match the resource",
+                                {{"/apiInvokerId", "must be " + id + " or absent"}});
+  // What the operator approved at onboarding (docs/security.md): changing it needs approval again. A new
+  // certificate for the same details does not.
+  const auto& now = rec.details;
+  if (ctx_.config.onboarding.require_approval &&
+      (in.apiList != now.apiList || in.notificationDestination != now.notificationDestination ||
+       in.apiInvokerInformation != now.apiInvokerInformation)) {
+    if (in.onboardingInformation.apiInvokerPublicKey != now.onboardingInformation.apiInvokerPublicKey)
+      verify_csr(in.onboardingInformation.apiInvokerPublicKey);
+    in.apiInvokerId = id;
+    PendingOnboarding p{crypto::random_id("ONB"), std::move(in), unix_now_ms(), std::nullopt};
+    ctx_.store.add_pending_onboarding(p);
+    spdlog::info("update {} of API invoker {} waits for approval (capif-ccf approve|reject --id {})",
+                 p.pending_id, id, p.pending_id);
+    return std::nullopt;
+  }
+  rec = updated(std::move(rec), std::move(in));
   ctx_.store.put_invoker(rec, {{invoker_event("API_INVOKER_UPDATED", id)}, {}});
   return rec.details;
 }
 
-model::APIInvokerEnrolmentDetails InvokerManagement::update(const Principal& caller, const std::string& id,
-                                                            model::APIInvokerEnrolmentDetails in) {
+std::optional<model::APIInvokerEnrolmentDetails> InvokerManagement::update(
+    const Principal& caller, const std::string& id, model::APIInvokerEnrolmentDetails in) {
   return replace(own(caller, id), std::move(in));
 }
 
-model::APIInvokerEnrolmentDetails InvokerManagement::patch(
+std::optional<model::APIInvokerEnrolmentDetails> InvokerManagement::patch(
     const Principal& caller, const std::string& id, const model::APIInvokerEnrolmentDetailsPatch& patch) {
   auto rec = own(caller, id);
   InvalidParams errs;
@@ -92,12 +123,7 @@ std::string InvokerManagement::request_onboarding(model::APIInvokerEnrolmentDeta
   if (in.apiInvokerId)
     throw ApiError::bad_request("apiInvokerId is assigned by the CCF",
                                 {{"/apiInvokerId", "must not be present"}});
-  try {
-    crypto::parse_and_verify_csr(in.onboardingInformation.apiInvokerPublicKey);
-  } catch (const crypto::CryptoError& e) {
-    throw ApiError::bad_request("the public key is not a valid PEM certificate signing request",
-                                {{kPublicKeyPtr, e.what()}});
-  }
+  verify_csr(in.onboardingInformation.apiInvokerPublicKey);
   PendingOnboarding p{crypto::random_id("ONB"), std::move(in), unix_now_ms(), std::nullopt};
   ctx_.store.add_pending_onboarding(p);
   spdlog::info("onboarding request {} waits for approval (capif-ccf approve|reject --id {})", p.pending_id,
@@ -105,9 +131,57 @@ std::string InvokerManagement::request_onboarding(model::APIInvokerEnrolmentDeta
   return p.pending_id;
 }
 
+// An update of an onboarded invoker: applied when approved (API_INVOKER_UPDATED and the
+// OnboardingNotification to the new destination, with the details), else {result: false} to the destination
+// it has (the one the operator approved). An invoker offboarded meanwhile gets nothing.
+void InvokerManagement::close_update(const PendingOnboarding& p) {
+  const std::string id = *p.details.apiInvokerId;
+  auto current = ctx_.store.invoker(id);
+  if (!current) {
+    ctx_.store.close_onboarding(p.pending_id, std::nullopt, {});
+    spdlog::info("update {} dropped: API invoker {} is no longer onboarded", p.pending_id, id);
+    return;
+  }
+  OutboxMessage m;
+  m.kind = "OnboardingNotification";
+  m.queue = "inv:" + id;
+  m.allow_plain_http = true;  // an invoker sidecar listens on plain HTTP on loopback
+  model::OnboardingNotification note;
+  if (p.decision == "approve") {
+    try {
+      auto rec = updated(*current, p.details);
+      note.result = true;
+      note.resourceLocation = ctx_.location("/api-invoker-management/v1/onboardedInvokers/" + id);
+      note.apiInvokerEnrolmentDetails = rec.details;
+      m.url = rec.details.notificationDestination;
+      m.body = model::to_json(note).dump();
+      ctx_.store.close_onboarding(p.pending_id, rec, {{invoker_event("API_INVOKER_UPDATED", id)}, {m}});
+      spdlog::info("update {} of API invoker {} approved", p.pending_id, id);
+      return;
+    } catch (const ApiError& e) {
+      spdlog::warn("update {} cannot be approved: {}; rejecting it", p.pending_id, e.detail());
+    }
+  }
+  note.result = false;
+  m.url = current->details.notificationDestination;
+  m.body = model::to_json(note).dump();
+  ctx_.store.close_onboarding(p.pending_id, std::nullopt, {{}, {m}});
+  spdlog::info("update {} of API invoker {} rejected", p.pending_id, id);
+}
+
 std::size_t InvokerManagement::process_decisions() {
+  // Requests nobody decided in time are rejected (the invoker is told, as for a rejection).
+  const auto expired_before = unix_now_ms() - ctx_.config.onboarding.pending_ttl_s * 1000;
+  for (const auto& p : ctx_.store.pending_onboardings())
+    if (!p.decision && p.created_at_ms <= expired_before && ctx_.store.decide_onboarding(p.pending_id, false))
+      spdlog::info("request {} was not decided within onboarding.pending_ttl_s: rejected", p.pending_id);
   std::size_t n = 0;
   for (auto& p : ctx_.store.pending_onboardings(true)) {
+    if (p.details.apiInvokerId) {
+      close_update(p);
+      ++n;
+      continue;
+    }
     OutboxMessage m;
     m.kind = "OnboardingNotification";
     m.url = p.details.notificationDestination;

@@ -3,6 +3,7 @@
 #include "ccf/service/access_control_policy_api.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace capif::ccf {
@@ -13,6 +14,17 @@ std::vector<std::string> aefs_of(const model::ServiceAPIDescription& api) {
     for (const auto& p : *api.aefProfiles)
       if (std::find(out.begin(), out.end(), p.aefId) == out.end()) out.push_back(p.aefId);
   return out;
+}
+
+EventOccurrence policy_event(const std::string& api_id, const std::string& aef_id,
+                             std::vector<std::string> invoker_ids, model::AccessControlPolicyList list) {
+  EventOccurrence ev;
+  ev.event = "ACCESS_CONTROL_POLICY_UPDATE";
+  ev.api_ids = {api_id};
+  ev.aef_ids = {aef_id};
+  ev.invoker_ids = std::move(invoker_ids);
+  ev.detail.accCtrlPolList = model::AccessControlPolicyListExt{std::move(list), api_id};
+  return ev;
 }
 
 std::set<std::pair<std::string, std::string>> covered(const std::optional<SecurityContextRecord>& rec) {
@@ -70,13 +82,7 @@ std::vector<EventOccurrence> access_policy_events(const CcfContext& ctx, const s
     auto old_list = policy_list(ctx, api_id, aef_id);
     auto new_list = policy_list(ctx, api_id, aef_id, std::nullopt, next);
     if (old_list == new_list) continue;
-    EventOccurrence ev;
-    ev.event = "ACCESS_CONTROL_POLICY_UPDATE";
-    ev.api_ids = {api_id};
-    ev.aef_ids = {aef_id};
-    ev.invoker_ids = {invoker_id};
-    ev.detail.accCtrlPolList = model::AccessControlPolicyListExt{std::move(new_list), api_id};
-    out.push_back(std::move(ev));
+    out.push_back(policy_event(api_id, aef_id, {invoker_id}, std::move(new_list)));
   }
   return out;
 }
@@ -120,6 +126,41 @@ std::vector<EventOccurrence> invocation_events(const model::InvocationLog& log) 
         ev.api_ids.push_back(l.apiId);
     ev.detail.invocationLogs = std::vector{std::move(part)};
     out.push_back(std::move(ev));
+  }
+  return out;
+}
+
+}  // namespace capif::ccf
+
+namespace capif::ccf {
+
+std::vector<EventOccurrence> current_state_events(const CcfContext& ctx, const std::string& event) {
+  std::vector<EventOccurrence> out;
+  if (event == "SERVICE_API_AVAILABLE" || event == "API_TOPOLOGY_HIDING_CREATED") {
+    std::vector<ServiceApiRecord> apis;
+    ctx.store.for_each_api(std::nullopt, std::nullopt, [&](const ServiceApiRecord& r) { apis.push_back(r); });
+    std::sort(apis.begin(), apis.end(),
+              [](const auto& a, const auto& b) { return *a.api.apiId < *b.api.apiId; });
+    for (const auto& api : apis) {
+      if (event == "SERVICE_API_AVAILABLE") {
+        out.push_back(service_api_event(event, api.api));
+      } else if (auto rules = ctx.store.routing_info(*api.api.apiId)) {
+        out.push_back(topology_hiding_event(api.api, rules));
+      }
+    }
+  } else if (event == "API_INVOKER_ONBOARDED") {
+    for (const auto& id : ctx.store.invoker_ids()) out.push_back(invoker_event(event, id));
+  } else if (event == "ACCESS_CONTROL_POLICY_UPDATE") {
+    std::map<std::pair<std::string, std::string>, std::vector<std::string>> pairs;  // (API, AEF) -> invokers
+    ctx.store.for_each_security_context([&](const SecurityContextRecord& rec) {
+      for (const auto& pair : covered(rec)) pairs[pair].push_back(rec.api_invoker_id);
+    });
+    for (auto& [pair, invokers] : pairs) {
+      auto list = policy_list(ctx, pair.first, pair.second);
+      if (!list.apiInvokerPolicies || list.apiInvokerPolicies->empty()) continue;
+      std::sort(invokers.begin(), invokers.end());
+      out.push_back(policy_event(pair.first, pair.second, std::move(invokers), std::move(list)));
+    }
   }
   return out;
 }

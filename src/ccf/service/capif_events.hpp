@@ -30,5 +30,10 @@ EventOccurrence topology_hiding_event(const model::ServiceAPIDescription& api,
 // SERVICE_API_INVOCATION_SUCCESS (results 2xx) / FAILURE (any other result) with the log's entries of that
 // outcome; none when the log has no entry of it.
 std::vector<EventOccurrence> invocation_events(const model::InvocationLog& log);
+// Immediate reporting (eventReq.immRep): the current state of an event type as occurrences, in id order:
+// SERVICE_API_AVAILABLE (published APIs), API_INVOKER_ONBOARDED (onboarded invokers),
+// ACCESS_CONTROL_POLICY_UPDATE (every (API, AEF) policy list with an entry), API_TOPOLOGY_HIDING_CREATED
+// (APIs with routing rules). Other event types report occurrences, not a state: none.
+std::vector<EventOccurrence> current_state_events(const CcfContext& ctx, const std::string& event);
 
 }  // namespace capif::ccf

@@ -46,7 +46,8 @@ void EventsService::check_subscriber(const Principal& caller, const std::string&
 EventSubscriptionRecord EventsService::existing(const std::string& subscriber_id,
                                                 const std::string& subscription_id) const {
   auto rec = ctx_.store.subscription(subscription_id);
-  if (!rec || rec->subscriber_id != subscriber_id)
+  // One whose monitoring duration ended is gone, even before the periodic sweep removes it.
+  if (!rec || rec->subscriber_id != subscriber_id || subscription_expired(rec->sub, unix_now_ms()))
     throw ApiError::not_found("no event subscription " + subscription_id + " of " + subscriber_id);
   return *rec;
 }
@@ -101,27 +102,33 @@ std::vector<OutboxMessage> EventsService::initial_messages(EventSubscriptionReco
   // report, so it does not count against maxReportNbr.
   if (rec.sub.requestTestNotification.value_or(false))
     out.push_back(event_message(rec, rec.sub.events.front(), std::nullopt, now));
-  // Immediate reporting: the current state of what can be reported at once (the available APIs).
-  if (rec.sub.eventReq && rec.sub.eventReq->immRep.value_or(false)) {
-    std::vector<ServiceApiRecord> apis;
-    ctx_.store.for_each_api(std::nullopt, std::nullopt,
-                            [&](const ServiceApiRecord& r) { apis.push_back(r); });
-    std::sort(apis.begin(), apis.end(),
-              [](const auto& a, const auto& b) { return *a.api.apiId < *b.api.apiId; });
-    for (const auto& api : apis) {
-      auto ev = service_api_event("SERVICE_API_AVAILABLE", api.api);
-      if (!subscription_matches(rec, ev, now)) continue;
-      out.push_back(event_message(rec, ev.event, ev.detail, now));
-      ++rec.reports;
-    }
-  }
+  // Immediate reporting (TS 29.222: the current status of the subscribed events, if available): for each
+  // subscribed event type with a state (capif_events.hpp), what the subscriber may see of it now, through
+  // its filters and within maxReportNbr.
+  if (rec.sub.eventReq && rec.sub.eventReq->immRep.value_or(false))
+    for (const auto& event : rec.sub.events)
+      for (const auto& ev : current_state_events(ctx_, event)) {
+        if (!subscription_matches(rec, ev, now) || !ctx_.store.may_receive(rec.subscriber_id, ev)) continue;
+        out.push_back(event_message(rec, ev.event, ev.detail, now));
+        ++rec.reports;
+      }
   return out;
+}
+
+// What the subscriber can never be sent is refused rather than silently never reported (docs/security.md).
+void EventsService::check_receivable(const std::string& subscriber_id,
+                                     const model::EventSubscription& sub) const {
+  auto errs = ctx_.store.unreceivable(subscriber_id, sub);
+  if (!errs.empty())
+    throw ApiError(403, "Forbidden", "the subscription asks for events this subscriber is never sent",
+                   "FORBIDDEN", std::move(errs));
 }
 
 EventSubscriptionRecord EventsService::subscribe(const Principal& caller, const std::string& subscriber_id,
                                                  model::EventSubscription in) {
   check_subscriber(caller, subscriber_id);
   validate(in, true);
+  check_receivable(subscriber_id, in);
   EventSubscriptionRecord rec{crypto::random_id("SUB"), subscriber_id, std::move(in), unix_now_ms(), 0};
   set_websocket_uri(rec);
   auto messages = initial_messages(rec);
@@ -136,6 +143,7 @@ model::EventSubscription EventsService::update(const Principal& caller, const st
   check_subscriber(caller, subscriber_id);
   auto rec = existing(subscriber_id, subscription_id);
   validate(in, false);
+  check_receivable(subscriber_id, in);
   in.requestTestNotification.reset();  // only acted upon at creation
   rec.sub = std::move(in);
   set_websocket_uri(rec);
@@ -152,6 +160,7 @@ model::EventSubscription EventsService::patch(const Principal& caller, const std
   auto merged = model::apply_patch(rec.sub, patch, errs);
   if (!merged) throw ApiError::bad_request("the patched event subscription is not valid", errs);
   validate(*merged, false);
+  check_receivable(subscriber_id, *merged);
   rec.sub = std::move(*merged);
   set_websocket_uri(rec);
   ctx_.store.put_subscription(rec);

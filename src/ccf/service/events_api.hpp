@@ -34,6 +34,8 @@ class EventsService {
                                    const std::string& subscription_id) const;
   // Semantic checks beyond the schema; negotiates supportedFeatures in place.
   void validate(model::EventSubscription& sub, bool creating) const;
+  // 403 naming each field that asks for what the subscriber is never sent (CcfStore::unreceivable).
+  void check_receivable(const std::string& subscriber_id, const model::EventSubscription& sub) const;
   void set_websocket_uri(EventSubscriptionRecord& rec) const;
   // requestTestNotification and immRep reports of a new subscription.
   std::vector<OutboxMessage> initial_messages(EventSubscriptionRecord& rec) const;

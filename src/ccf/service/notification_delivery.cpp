@@ -1,6 +1,8 @@
 #include "ccf/service/notification_delivery.hpp"
 
+#include "capif/crypto/files.hpp"
 #include "capif/http/client.hpp"
+#include "ccf/interconnect/peers.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/as_tuple.hpp>
@@ -33,6 +35,13 @@ constexpr auto kFlushInterval = std::chrono::milliseconds(20);
 bool is_security_kind(const std::string& kind) {
   return kind == "SecurityNotification" || kind == "RevokeAuthorization";
 }
+
+// A revocation for a peer CCF (queue "peer:<ccfId>", url = the path under the peer's api_root): DELETE
+// trustedInvokers/{apiInvokerId} over CAPIF-6/6e with the peer's trust anchor and our client certificate.
+constexpr const char* kPeerRevocation = "PeerRevocation";
+std::string peer_of(const StoredOutboxMessage& m) {
+  return m.queue.substr(5);
+}
 }  // namespace
 
 // The HTTP clients, shared with the queue coroutines: a coroutine frame destroyed while the event loop
@@ -53,11 +62,42 @@ struct NotificationDelivery::Impl {
   std::thread thread;
   std::mutex mutex;
   std::set<std::string> active;  // queues with a running coroutine
+  // Totals since the database was created: loaded at construction, persisted with each flush.
   std::atomic<std::int64_t> delivered{0}, failed_attempts{0}, given_up{0};
   std::atomic<bool> running{false};
   std::vector<std::int64_t> finished;  // handled seqs not yet removed (event loop thread only)
+  OutboxCounters unflushed;            // counted with `finished` (event loop thread only)
+
+  void load_counters() {
+    const auto c = ctx.store.outbox_counters();
+    delivered = c.delivered;
+    failed_attempts = c.failed_attempts;
+    given_up = c.given_up;
+  }
+
+  // Our own client per peer, on this loop (the Peers pools belong to the server's loop).
+  std::shared_ptr<http::HttpsClient> peer_client_for(const StoredOutboxMessage& m) {
+    const std::string peer = peer_of(m);
+    const auto* p = ctx.config.peer(peer);
+    std::lock_guard lock(clients->mutex);
+    auto& c = clients->by_key["peer:" + peer];
+    if (!c) {
+      http::ClientConfig cfg;
+      cfg.ca_pem = ctx.peers->trust_anchor_pem(peer);
+      cfg.client_cert_pem =
+          p->client_cert.empty() ? ctx.pki.server_cert_pem : crypto::read_file(p->client_cert);
+      cfg.client_key_pem = p->client_key.empty() ? ctx.pki.server_key_pem : crypto::read_file(p->client_key);
+      cfg.connect_timeout = std::chrono::milliseconds(p->timeout_ms);
+      cfg.request_timeout = std::chrono::milliseconds(p->timeout_ms);
+      cfg.max_body_bytes = static_cast<std::size_t>(ctx.config.limits.body_bytes);
+      cfg.expected_server_cn = peer;  // the peer is its CCF id, whatever host name reaches it
+      c = std::make_shared<http::HttpsClient>(ioc.get_executor(), std::move(cfg));
+    }
+    return c;
+  }
 
   std::shared_ptr<http::HttpsClient> client_for(const StoredOutboxMessage& m) {
+    if (m.kind == kPeerRevocation) return peer_client_for(m);
     const auto& n = ctx.config.notifications;
     const std::int64_t timeout =
         is_security_kind(m.kind) ? ctx.config.security.notifications.timeout_ms : n.timeout_ms;
@@ -124,12 +164,19 @@ struct NotificationDelivery::Impl {
       }
     auto client = client_for(m);
     http::ClientRequest req;
-    req.method = "POST";
-    req.url = m.url;
-    req.body = m.body;
-    req.content_type = "application/json";
+    const bool peer = m.kind == kPeerRevocation;
+    if (peer) {
+      req.method = "DELETE";
+      req.url = ctx.config.peer(peer_of(m))->api_root + m.url;
+    } else {
+      req.method = "POST";
+      req.url = m.url;
+      req.body = m.body;
+      req.content_type = "application/json";
+    }
     auto rsp = co_await client->request(std::move(req));
     if (rsp.ok() && rsp.status / 100 == 2) co_return true;
+    if (peer && rsp.ok() && rsp.status == 404) co_return true;  // the peer has nothing of the invoker
     const std::string why = rsp.ok() ? "answered " + std::to_string(rsp.status) : rsp.error;
     if (m.attempts < kLoudAttempts)
       spdlog::warn("{} #{} to {} failed (attempt {}): {}", m.kind, m.seq, m.url, m.attempts + 1, why);
@@ -138,19 +185,28 @@ struct NotificationDelivery::Impl {
     co_return false;
   }
 
-  // A subscription deleted after its notifications were read into a batch gets none of them.
+  // A subscription deleted after its notifications were read into a batch gets none of them (the DELETE
+  // removed them from the outbox in its transaction); one that ended (maxReportNbr, monDur) gets those
+  // written before it ended, which are still in the outbox. A peer no longer configured gets nothing.
   bool still_wanted(const StoredOutboxMessage& m) const {
-    return !m.queue.starts_with("sub:") || ctx.store.subscription(m.queue.substr(4)).has_value();
+    if (m.kind == kPeerRevocation) {
+      if (ctx.peers && ctx.config.peer(peer_of(m))) return true;
+      spdlog::error("{} #{}: peer CCF {} is no longer configured: dropped", m.kind, m.seq, peer_of(m));
+      return false;
+    }
+    if (!m.queue.starts_with("sub:") || ctx.store.subscription(m.queue.substr(4)).has_value()) return true;
+    return ctx.store.outbox_has(m.seq);
   }
 
   // Delivered (or given up) messages are removed in one transaction every kFlushInterval rather than one
   // fsync each: a crash in between only repeats those deliveries (at-least-once).
   void done(std::int64_t seq) { finished.push_back(seq); }
   void flush() {
-    if (finished.empty()) return;
+    if (finished.empty() && unflushed.delivered == 0 && unflushed.given_up == 0) return;
     try {
-      ctx.store.outbox_remove(finished);
+      ctx.store.outbox_remove(finished, unflushed);
       finished.clear();
+      unflushed = {};
     } catch (const std::exception& e) {
       spdlog::error("notification outbox: {}", e.what());  // kept: retried at the next flush
     }
@@ -201,7 +257,10 @@ struct NotificationDelivery::Impl {
         if (!wanted || sent) {
           last = head.seq;
           done(head.seq);
-          if (sent) ++delivered;
+          if (sent) {
+            ++delivered;
+            ++unflushed.delivered;
+          }
           batch.pop_front();
           continue;
         }
@@ -211,6 +270,8 @@ struct NotificationDelivery::Impl {
           spdlog::error("{} #{} to {} given up after {} attempts in {} s (queue {})", head.kind, head.seq,
                         head.url, head.attempts + 1, age_ms / 1000, queue);
           ++given_up;
+          ++unflushed.given_up;
+          ++unflushed.failed_attempts;  // this last attempt (the others were counted by outbox_attempted)
           last = head.seq;
           done(head.seq);
           batch.pop_front();
@@ -230,6 +291,7 @@ struct NotificationDelivery::Impl {
 };
 
 NotificationDelivery::NotificationDelivery(const CcfContext& ctx) : impl_(std::make_shared<Impl>(ctx)) {
+  impl_->load_counters();
   std::weak_ptr<Impl> weak = impl_;
   auto wake = [weak](const std::vector<std::string>& queues) {
     if (auto impl = weak.lock()) impl->wake(queues);

@@ -221,7 +221,7 @@ boost::asio::awaitable<model::ServiceSecurity> SecurityService::negotiate(
     }
   }
   // A peer that served an AEF of the previous negotiation but none of this one must forget the invoker:
-  // told after the commit, off the request path, with the retries of any peer revocation.
+  // a peer revocation in the outbox, written with the new context.
   RevocationOutcome dropped;
   dropped.invoker_id = invoker_id;
   if (previous)
@@ -232,14 +232,11 @@ boost::asio::awaitable<model::ServiceSecurity> SecurityService::negotiate(
   rec.security.supportedFeatures = negotiate_features(rec.security.supportedFeatures, kSecurityFeatures);
   rec.updated_at = unix_now();
   Notices notices;
+  notices.messages = revocation_messages(dropped);
   notices.events = access_policy_events(ctx_, invoker_id, ctx_.store.security_context(invoker_id), rec);
   ctx_.store.put_security_context(rec, notices);
   spdlog::info("API invoker {} negotiated security methods for {} interfaces", invoker_id,
                rec.entries.size());
-  if (!dropped.peers.empty()) {
-    auto ex = co_await boost::asio::this_coro::executor;
-    spawn_peer_revocations(ex, ctx_, dropped);
-  }
   co_return rec.security;
 }
 

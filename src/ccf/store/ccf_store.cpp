@@ -127,6 +127,14 @@ const std::vector<std::string> kMigrations = {
       api_id TEXT PRIMARY KEY REFERENCES service_apis(api_id) ON DELETE CASCADE,
       doc TEXT NOT NULL);
     )sql",
+    // 6: the delivery counters (delivered, failed attempts, given up), updated in the transactions that
+    // remove or retry outbox rows, so that they survive a restart and agree with the outbox.
+    R"sql(
+    CREATE TABLE outbox_counters(
+      name TEXT PRIMARY KEY,
+      value INTEGER NOT NULL);
+    INSERT INTO outbox_counters(name, value) VALUES ('delivered', 0), ('failed_attempts', 0), ('given_up', 0);
+    )sql",
 };
 
 template <class T>
@@ -242,6 +250,9 @@ void CcfStore::load() {
                                         s.integer(3), s.integer(4)};
               subscriptions_[r.subscription_id] = std::move(r);
             });
+  // A monitoring duration that ended while the CCF was down: the subscription is gone from the start.
+  if (auto ended = end_expired_subscriptions(unix_now_ms()); !ended.empty())
+    spdlog::info("store: {} event subscriptions ended while the CCF was down", ended.size());
   spdlog::info("store: {} invokers, {} provider domains, {} service APIs", invokers_.size(),
                providers_.size(), apis_.size());
 }
@@ -253,25 +264,34 @@ std::optional<Principal> CcfStore::principal_for(const std::string& fingerprint)
   return it->second;
 }
 
+namespace {
+void write_invoker(store::Database& db, const InvokerRecord& rec) {
+  db.exec(
+      "INSERT INTO invokers(api_invoker_id, doc, cert_fingerprint, secret_hash) VALUES (?,?,?,?) "
+      "ON CONFLICT(api_invoker_id) DO UPDATE SET doc=excluded.doc, "
+      "cert_fingerprint=excluded.cert_fingerprint, "
+      "secret_hash=excluded.secret_hash",
+      {*rec.details.apiInvokerId, model::to_json(rec.details).dump(), rec.cert_fingerprint, rec.secret_hash});
+}
+}  // namespace
+
 void CcfStore::put_invoker(const InvokerRecord& rec, const Notices& notices) {
-  const std::string& id = *rec.details.apiInvokerId;
   std::lock_guard writer(write_mutex_);
   const auto plan = plan_locked(notices);
   db_.transaction([&](store::Database& db) {
     write_plan(db, plan);
-    db.exec(
-        "INSERT INTO invokers(api_invoker_id, doc, cert_fingerprint, secret_hash) VALUES (?,?,?,?) "
-        "ON CONFLICT(api_invoker_id) DO UPDATE SET doc=excluded.doc, "
-        "cert_fingerprint=excluded.cert_fingerprint, "
-        "secret_hash=excluded.secret_hash",
-        {id, model::to_json(rec.details).dump(), rec.cert_fingerprint, rec.secret_hash});
+    write_invoker(db, rec);
   });
+  index_invoker(rec);
+  applied(plan);
+}
+
+void CcfStore::index_invoker(const InvokerRecord& rec) {
+  const std::string& id = *rec.details.apiInvokerId;
   std::unique_lock lock(mutex_);
   if (auto it = invokers_.find(id); it != invokers_.end()) principals_.erase(it->second.cert_fingerprint);
   principals_[rec.cert_fingerprint] = Principal{PrincipalKind::invoker, id, {}};
   invokers_[id] = rec;
-  lock.unlock();
-  applied(plan);
 }
 
 void CcfStore::delete_invoker(const std::string& id, const Notices& notices) {
@@ -637,9 +657,15 @@ CcfStore::Plan CcfStore::plan_locked(const Notices& notices) const {
       plan.messages.push_back(event_message(counted, ev.event, ev.detail, now));
       ++counted.reports;
     }
-    // The count only matters (and is only written) for subscriptions with a maximum number of reports.
-    if (counted.reports != sub->reports && max_reports(sub->sub) > 0)
-      plan.reports.emplace_back(sub->subscription_id, counted.reports);
+    // The count only matters (and is only written) for subscriptions with a maximum number of reports; the
+    // change that makes the last report removes the subscription (its reports are still delivered).
+    const auto max = max_reports(sub->sub);
+    if (counted.reports != sub->reports && max > 0) {
+      if (counted.reports >= max)
+        plan.ended.push_back(sub->subscription_id);
+      else
+        plan.reports.emplace_back(sub->subscription_id, counted.reports);
+    }
   }
   return plan;
 }
@@ -655,6 +681,12 @@ void CcfStore::write_plan(store::Database& db, const Plan& plan) {
          std::max(now, m.not_before_ms)});
   for (const auto& [id, reports] : plan.reports)
     db.exec("UPDATE event_subscriptions SET reports=? WHERE subscription_id=?", {reports, id});
+  remove_subscriptions_db(db, plan.ended);
+}
+
+// Only the subscription: its notifications already in the outbox are still delivered.
+void CcfStore::remove_subscriptions_db(store::Database& db, const std::vector<std::string>& ids) {
+  for (const auto& id : ids) db.exec("DELETE FROM event_subscriptions WHERE subscription_id=?", {id});
 }
 
 void CcfStore::applied(const Plan& plan) {
@@ -664,7 +696,10 @@ void CcfStore::applied(const Plan& plan) {
     std::unique_lock lock(mutex_);
     for (const auto& [id, reports] : plan.reports)
       if (auto it = subscriptions_.find(id); it != subscriptions_.end()) it->second.reports = reports;
+    for (const auto& id : plan.ended) subscriptions_.erase(id);
   }
+  for (const auto& id : plan.ended)
+    spdlog::info("event subscription {} reached its maxReportNbr: removed", id);
   for (const auto& m : plan.messages)
     if (std::find(queues.begin(), queues.end(), m.queue) == queues.end()) queues.push_back(m.queue);
   if (outbox_listener_) outbox_listener_(queues);
@@ -687,6 +722,9 @@ void CcfStore::put_subscription(const EventSubscriptionRecord& rec,
   std::lock_guard writer(write_mutex_);
   Plan plan;
   plan.messages = messages;
+  // Its immediate reports may already reach maxReportNbr: then it ends with them.
+  if (const auto max = max_reports(rec.sub); max > 0 && rec.reports >= max)
+    plan.ended.push_back(rec.subscription_id);
   db_.transaction([&](store::Database& db) {
     db.exec(
         "INSERT INTO event_subscriptions(subscription_id, subscriber_id, doc, created_at_ms, reports) "
@@ -700,6 +738,39 @@ void CcfStore::put_subscription(const EventSubscriptionRecord& rec,
   subscriptions_[rec.subscription_id] = rec;
   lock.unlock();
   applied(plan);
+  if (!plan.ended.empty() && plan.messages.empty()) {  // applied() only acts when there are messages
+    std::unique_lock again(mutex_);
+    subscriptions_.erase(rec.subscription_id);
+  }
+}
+
+std::vector<std::string> CcfStore::end_expired_subscriptions(std::int64_t now_ms) {
+  std::lock_guard writer(write_mutex_);
+  std::vector<std::string> ended;
+  {
+    std::shared_lock lock(mutex_);
+    for (const auto& [id, rec] : subscriptions_)
+      if (subscription_expired(rec.sub, now_ms)) ended.push_back(id);
+  }
+  if (ended.empty()) return ended;
+  std::sort(ended.begin(), ended.end());
+  db_.transaction([&](store::Database& db) { remove_subscriptions_db(db, ended); });
+  std::unique_lock lock(mutex_);
+  for (const auto& id : ended) {
+    subscriptions_.erase(id);
+    spdlog::info("event subscription {}: its monitoring duration (monDur) ended: removed", id);
+  }
+  return ended;
+}
+
+std::vector<std::string> CcfStore::invoker_ids() const {
+  std::vector<std::string> out;
+  {
+    std::shared_lock lock(mutex_);
+    for (const auto& [id, rec] : invokers_) out.push_back(id);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 void CcfStore::delete_subscription(const std::string& subscription_id) {
@@ -754,16 +825,44 @@ std::vector<StoredOutboxMessage> CcfStore::outbox_batch(const std::string& queue
   return out;
 }
 
-void CcfStore::outbox_remove(const std::vector<std::int64_t>& seqs) {
-  if (seqs.empty()) return;
+namespace {
+void add_to_counter(store::Database& db, const char* name, std::int64_t n) {
+  if (n != 0) db.exec("UPDATE outbox_counters SET value=value+? WHERE name=?", {n, std::string(name)});
+}
+}  // namespace
+
+void CcfStore::outbox_remove(const std::vector<std::int64_t>& seqs, const OutboxCounters& add) {
+  if (seqs.empty() && add.delivered == 0 && add.failed_attempts == 0 && add.given_up == 0) return;
   db_.transaction([&](store::Database& db) {
     for (auto seq : seqs) db.exec("DELETE FROM outbox WHERE seq=?", {seq});
+    add_to_counter(db, "delivered", add.delivered);
+    add_to_counter(db, "failed_attempts", add.failed_attempts);
+    add_to_counter(db, "given_up", add.given_up);
   });
 }
 
 void CcfStore::outbox_attempted(std::int64_t seq) {
-  db_.transaction(
-      [&](store::Database& db) { db.exec("UPDATE outbox SET attempts=attempts+1 WHERE seq=?", {seq}); });
+  db_.transaction([&](store::Database& db) {
+    db.exec("UPDATE outbox SET attempts=attempts+1 WHERE seq=?", {seq});
+    add_to_counter(db, "failed_attempts", 1);
+  });
+}
+
+bool CcfStore::outbox_has(std::int64_t seq) const {
+  bool found = false;
+  db_.query("SELECT 1 FROM outbox WHERE seq=?", {seq}, [&](const store::Statement&) { found = true; });
+  return found;
+}
+
+OutboxCounters CcfStore::outbox_counters() const {
+  OutboxCounters c;
+  db_.query("SELECT name, value FROM outbox_counters", {}, [&](const store::Statement& s) {
+    const std::string name = s.text(0);
+    if (name == "delivered") c.delivered = s.integer(1);
+    if (name == "failed_attempts") c.failed_attempts = s.integer(1);
+    if (name == "given_up") c.given_up = s.integer(1);
+  });
+  return c;
 }
 
 std::int64_t CcfStore::outbox_size() const {
@@ -813,17 +912,9 @@ void CcfStore::close_onboarding(const std::string& pending_id, const std::option
   db_.transaction([&](store::Database& db) {
     write_plan(db, plan);
     db.exec("DELETE FROM pending_onboardings WHERE pending_id=?", {pending_id});
-    if (approved)
-      db.exec("INSERT INTO invokers(api_invoker_id, doc, cert_fingerprint, secret_hash) VALUES (?,?,?,?)",
-              {*approved->details.apiInvokerId, model::to_json(approved->details).dump(),
-               approved->cert_fingerprint, approved->secret_hash});
+    if (approved) write_invoker(db, *approved);
   });
-  if (approved) {
-    std::unique_lock lock(mutex_);
-    principals_[approved->cert_fingerprint] =
-        Principal{PrincipalKind::invoker, *approved->details.apiInvokerId, {}};
-    invokers_[*approved->details.apiInvokerId] = *approved;
-  }
+  if (approved) index_invoker(*approved);
   applied(plan);
 }
 

@@ -78,13 +78,20 @@ struct PeerPublication {
   std::string body_hash;
 };
 
-// An onboarding waiting for the operator (onboarding.require_approval); `capif-ccf approve|reject` sets
-// the decision, the daemon acts on it.
+// An onboarding or an update of an onboarded invoker's enrolment details waiting for the operator
+// (onboarding.require_approval); `capif-ccf approve|reject` sets the decision, the daemon acts on it.
 struct PendingOnboarding {
   std::string pending_id;
-  model::APIInvokerEnrolmentDetails details;  // as requested (CSR in apiInvokerPublicKey)
+  // As requested (CSR in apiInvokerPublicKey). apiInvokerId set: an update of that invoker, the details it
+  // gets when approved.
+  model::APIInvokerEnrolmentDetails details;
   std::int64_t created_at_ms = 0;
   std::optional<std::string> decision;  // "approve" | "reject"
+};
+
+// What the delivery worker did, since the database was created (kept with the outbox rows it removed).
+struct OutboxCounters {
+  std::int64_t delivered = 0, failed_attempts = 0, given_up = 0;
 };
 
 struct StoredInvocationLog {
@@ -173,13 +180,24 @@ class CcfStore {
   void delete_subscription(const std::string& subscription_id);
   std::optional<EventSubscriptionRecord> subscription(const std::string& subscription_id) const;
   std::size_t subscription_count() const;
+  // Removes the subscriptions whose monitoring duration (eventReq.monDur) has ended; the reports written
+  // before are still delivered. Returns their ids. (A subscription that reached maxReportNbr is removed by
+  // the write that made its last report.)
+  std::vector<std::string> end_expired_subscriptions(std::int64_t now_ms);
+  // Event subscription checks (event_entitlement.cpp): what in `sub` the subscriber can never be sent
+  // (an event type of another role, a filter naming only what it may not see), as InvalidParams.
+  InvalidParams unreceivable(const std::string& subscriber_id, const model::EventSubscription& sub) const;
+  // Whether the subscriber may see this occurrence (immediate reports are checked with it).
+  bool may_receive(const std::string& subscriber_id, const EventOccurrence& ev) const;
+  std::vector<std::string> invoker_ids() const;  // sorted
 
   // Onboardings waiting for approval. decide_onboarding may run in another process (the operator command):
   // it only writes the decision; the daemon reads decided ones and closes them.
   void add_pending_onboarding(const PendingOnboarding& p);
   std::vector<PendingOnboarding> pending_onboardings(bool decided_only = false) const;
   bool decide_onboarding(const std::string& pending_id, bool approve);  // false: unknown or decided
-  // Removes the pending onboarding and, when approved, adds the invoker, in one transaction.
+  // Removes the pending request and, when approved, adds (or, for an update, replaces) the invoker, in one
+  // transaction.
   void close_onboarding(const std::string& pending_id, const std::optional<InvokerRecord>& approved,
                         const Notices& notices);
 
@@ -193,9 +211,12 @@ class CcfStore {
   // The first `limit` messages of the queue after seq `after`, in order.
   std::vector<StoredOutboxMessage> outbox_batch(const std::string& queue, std::int64_t after,
                                                 std::size_t limit) const;
-  void outbox_remove(const std::vector<std::int64_t>& seqs);  // delivered or given up, one transaction
-  void outbox_attempted(std::int64_t seq);
+  // Delivered or given up, one transaction; `add` is added to the counters in it.
+  void outbox_remove(const std::vector<std::int64_t>& seqs, const OutboxCounters& add = {});
+  void outbox_attempted(std::int64_t seq);  // and one more failed attempt counted
+  bool outbox_has(std::int64_t seq) const;
   std::int64_t outbox_size() const;
+  OutboxCounters outbox_counters() const;
   // Called after a commit that added messages, with their queues (to wake the delivery worker).
   void set_outbox_listener(std::function<void(const std::vector<std::string>&)> fn);
 
@@ -203,10 +224,13 @@ class CcfStore {
   struct Plan {  // a change's Notices resolved to outbox rows (under the write lock)
     std::vector<OutboxMessage> messages;
     std::vector<std::pair<std::string, std::int64_t>> reports;  // subscription -> reports after this
+    std::vector<std::string> ended;  // subscriptions whose maxReportNbr this change reaches: removed
   };
   Plan plan_locked(const Notices& notices) const;
   // Whether the subscriber may see this occurrence (event_entitlement.cpp); under the shared lock.
   bool may_receive_locked(const std::string& subscriber_id, const EventOccurrence& ev) const;
+  void remove_subscriptions_db(store::Database& db, const std::vector<std::string>& ids);
+  void index_invoker(const InvokerRecord& rec);  // after its commit: memory and principal
   void write_plan(store::Database& db, const Plan& plan);
   void applied(const Plan& plan);  // after the commit: report counts in memory, wake the worker
   void drop_subscriptions_db(store::Database& db, const std::string& subscriber_id);

@@ -6,6 +6,10 @@
 //   authorization and invocation events, only those of the provider domain of an AEF or API concerned);
 // - ACCESS_CONTROL_POLICY_UPDATE / UNAVAILABLE, API_TOPOLOGY_HIDING_CREATED / REVOKED: provider functions
 //   of the provider domain of an AEF or API concerned (a policy list names other invokers).
+// A subscription that asks for what its subscriber can never be sent is refused (unreceivable(), 403 naming
+// the field): an invoker asking for policy or topology events, an invoker filtering its invoker events on
+// other invokers only, a provider function filtering its domain-scoped events on another domain's AEFs or
+// APIs only.
 #include "ccf/store/ccf_store.hpp"
 
 #include <algorithm>
@@ -18,15 +22,75 @@ bool has(const std::vector<std::string>& v, const std::string& s) {
 bool one_of(const std::string& event, std::initializer_list<const char*> names) {
   return std::any_of(names.begin(), names.end(), [&](const char* n) { return event == n; });
 }
+bool about_invoker(const std::string& event) {
+  return one_of(event, {"API_INVOKER_ONBOARDED", "API_INVOKER_UPDATED", "API_INVOKER_OFFBOARDED",
+                        "API_INVOKER_AUTHORIZATION_REVOKED", "SERVICE_API_INVOCATION_SUCCESS",
+                        "SERVICE_API_INVOCATION_FAILURE"});
+}
+// Provider functions: events of one AEF's API (one domain), sent only to functions of that domain.
+bool of_one_domain(const std::string& event) {
+  return one_of(event, {"ACCESS_CONTROL_POLICY_UPDATE", "ACCESS_CONTROL_POLICY_UNAVAILABLE",
+                        "API_TOPOLOGY_HIDING_CREATED", "API_TOPOLOGY_HIDING_REVOKED",
+                        "SERVICE_API_INVOCATION_SUCCESS", "SERVICE_API_INVOCATION_FAILURE"});
+}
 }  // namespace
+
+bool CcfStore::may_receive(const std::string& subscriber_id, const EventOccurrence& ev) const {
+  std::shared_lock lock(mutex_);
+  return may_receive_locked(subscriber_id, ev);
+}
+
+InvalidParams CcfStore::unreceivable(const std::string& subscriber,
+                                     const model::EventSubscription& sub) const {
+  InvalidParams out;
+  std::shared_lock lock(mutex_);
+  const bool invoker = invokers_.contains(subscriber);
+  const auto dom = function_domain_.find(subscriber);
+  // Every id known and of another domain (an unknown id may still be registered in ours).
+  const auto all_elsewhere = [&](const std::vector<std::string>& ids, bool apis) {
+    return std::all_of(ids.begin(), ids.end(), [&](const std::string& id) {
+      std::string owner = id;
+      if (apis) {
+        auto api = apis_.find(id);
+        if (api == apis_.end()) return false;
+        owner = api->second->apf_id;
+      }
+      auto it = function_domain_.find(owner);
+      return it != function_domain_.end() && it->second != dom->second;
+    });
+  };
+  for (std::size_t i = 0; i < sub.events.size(); ++i) {
+    const std::string& event = sub.events[i];
+    const std::string at = "/events/" + std::to_string(i);
+    const model::CAPIFEventFilter* filter =
+        sub.eventFilters && i < sub.eventFilters->size() ? &(*sub.eventFilters)[i] : nullptr;
+    const std::string filter_at = "/eventFilters/" + std::to_string(i);
+    if (invoker) {
+      if (!one_of(event, {"SERVICE_API_AVAILABLE", "SERVICE_API_UPDATE", "SERVICE_API_UNAVAILABLE"}) &&
+          !about_invoker(event))
+        out.push_back({at, event + " concerns provider domains (access control policies, routing); an API "
+                                   "invoker is never sent it"});
+      else if (about_invoker(event) && filter && filter->apiInvokerIds &&
+               !has(*filter->apiInvokerIds, subscriber))
+        out.push_back(
+            {filter_at + "/apiInvokerIds",
+             "names only other API invokers; an API invoker is only sent " + event + " about itself"});
+    } else if (dom != function_domain_.end() && of_one_domain(event) && filter) {
+      if (filter->aefIds && all_elsewhere(*filter->aefIds, false))
+        out.push_back({filter_at + "/aefIds", "names only AEFs of other provider domains; " + event +
+                                                  " is only sent about this provider domain"});
+      if (filter->apiIds && all_elsewhere(*filter->apiIds, true))
+        out.push_back({filter_at + "/apiIds", "names only APIs of other provider domains; " + event +
+                                                  " is only sent about this provider domain"});
+    }
+  }
+  return out;
+}
 
 bool CcfStore::may_receive_locked(const std::string& subscriber, const EventOccurrence& ev) const {
   const std::string& event = ev.event;
   if (one_of(event, {"SERVICE_API_AVAILABLE", "SERVICE_API_UPDATE", "SERVICE_API_UNAVAILABLE"})) return true;
-  const bool about_invoker = one_of(event, {"API_INVOKER_ONBOARDED", "API_INVOKER_UPDATED", "API_INVOKER_OFFBOARDED",
-                                            "API_INVOKER_AUTHORIZATION_REVOKED", "SERVICE_API_INVOCATION_SUCCESS",
-                                            "SERVICE_API_INVOCATION_FAILURE"});
-  if (invokers_.contains(subscriber)) return about_invoker && has(ev.invoker_ids, subscriber);
+  if (invokers_.contains(subscriber)) return about_invoker(event) && has(ev.invoker_ids, subscriber);
   const auto dom = function_domain_.find(subscriber);
   if (dom == function_domain_.end()) return false;  // neither an invoker nor a provider function of ours
   if (one_of(event, {"API_INVOKER_ONBOARDED", "API_INVOKER_UPDATED", "API_INVOKER_OFFBOARDED"})) return true;

@@ -29,15 +29,18 @@ std::int64_t max_reports(const model::EventSubscription& sub) {
   return sub.eventReq->maxReportNbr.value_or(0);
 }
 
+bool subscription_expired(const model::EventSubscription& sub, std::int64_t now_ms) {
+  if (!sub.eventReq || !sub.eventReq->monDur) return false;
+  auto end = model::date_time_to_unix(*sub.eventReq->monDur);
+  return end && now_ms / 1000 >= *end;
+}
+
 bool subscription_matches(const EventSubscriptionRecord& rec, const EventOccurrence& ev,
                           std::int64_t now_ms) {
   const auto& s = rec.sub;
   const auto it = std::find(s.events.begin(), s.events.end(), ev.event);
   if (it == s.events.end()) return false;
-  if (s.eventReq && s.eventReq->monDur) {
-    auto end = model::date_time_to_unix(*s.eventReq->monDur);
-    if (end && now_ms / 1000 >= *end) return false;
-  }
+  if (subscription_expired(s, now_ms)) return false;
   if (const auto max = max_reports(s); max > 0 && rec.reports >= max) return false;
   if (s.eventFilters) {
     const auto index = static_cast<std::size_t>(it - s.events.begin());

@@ -173,8 +173,10 @@ CcfConfig read(YamlReader& reader) {
       root.map("credentials").integer("default_ttl_s", cfg.credentials.default_ttl_s, 60, 31536000);
   read_security(root.map("security"), cfg.security);
   read_notifications(root.map("notifications"), cfg.notifications);
-  cfg.onboarding.require_approval =
-      root.map("onboarding").boolean("require_approval", cfg.onboarding.require_approval);
+  auto onboarding = root.map("onboarding");
+  cfg.onboarding.require_approval = onboarding.boolean("require_approval", cfg.onboarding.require_approval);
+  cfg.onboarding.pending_ttl_s =
+      onboarding.integer("pending_ttl_s", cfg.onboarding.pending_ttl_s, 1, 31536000);
   read_log(root.map("log"), cfg.log);
   read_peers(root, cfg);
   cfg.admin = read_admin_config(root);
