@@ -125,7 +125,7 @@ TEST(Schema, ReadOnlyMembersAreNotRequiredInRequests) {
       names(errors_of(enrol, kAPIInvokerEnrolmentDetails), "/notificationDestination", "is required"));
 }
 
-TEST(Schema, MergePatchesMayDeleteWithNullOnlyWhereAMemberCanBeDeleted) {
+TEST(Schema, MergePatchesTakeNullForAnyMemberButNotInsideArrays) {
   json patch = {{"aefProfiles", nullptr}, {"description", nullptr}};
   auto errs = errors_of(patch, kServiceAPIDescriptionPatch, Body::merge_patch);
   EXPECT_TRUE(errs.empty()) << dump(errs);
@@ -158,6 +158,18 @@ TEST(Schema, AHugeStringAgainstAPatternIsRefusedWithoutRunningIt) {
   auto body = api();
   body["supportedFeatures"] = std::string(1 << 20, 'A');
   EXPECT_TRUE(names(errors_of(body, kServiceAPIDescription), "/supportedFeatures", "pattern"));
+}
+
+TEST(Schema, HugeAndFractionalNumbersAreNotIntegers) {
+  auto body = api();
+  for (json port : {json(1e300), json(-1e300), json(443.5)}) {
+    body["aefProfiles"][0]["interfaceDescriptions"][0]["port"] = port;
+    EXPECT_TRUE(names(errors_of(body, kServiceAPIDescription), "/aefProfiles/0/interfaceDescriptions/0/port",
+                      "must be an integer"))
+        << port.dump();
+  }
+  body["aefProfiles"][0]["interfaceDescriptions"][0]["port"] = 443.0;  // the same number as 443
+  EXPECT_TRUE(errors_of(body, kServiceAPIDescription).empty());
 }
 
 TEST(Schema, TheRootMustBeAnObject) {

@@ -3,6 +3,7 @@
 #include "capif/model/common_data.hpp"
 #include "capif/model/json_reader.hpp"
 
+#include <cmath>
 #include <deque>
 #include <limits>
 #include <map>
@@ -171,6 +172,11 @@ std::string type_names(unsigned t) {
   return out;
 }
 
+// 3 and 3.0 are the same JSON number; 1e300 is whole but is no 64-bit integer (and casting it would be UB).
+bool whole(double d) {
+  return std::isfinite(d) && std::trunc(d) == d && std::fabs(d) < 0x1p63;
+}
+
 bool has_type(const json& v, unsigned t) {
   switch (v.type()) {
     case json::value_t::object:
@@ -186,8 +192,8 @@ bool has_type(const json& v, unsigned t) {
       return t & (kInteger | kNumber);
     case json::value_t::number_float: {
       if (t & kNumber) return true;
-      double d = v.get<double>();  // 3 and 3.0 are the same JSON number
-      return (t & kInteger) && d == static_cast<double>(static_cast<long long>(d));
+      double d = v.get<double>();
+      return (t & kInteger) && whole(d);
     }
     default:
       return false;
@@ -201,7 +207,7 @@ std::size_t code_points(const std::string& s) {
 }
 
 std::string number_text(double d) {
-  json j = d == static_cast<double>(static_cast<long long>(d)) ? json(static_cast<long long>(d)) : json(d);
+  json j = whole(d) ? json(static_cast<long long>(d)) : json(d);
   return j.dump();
 }
 
