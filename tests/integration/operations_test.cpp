@@ -1,13 +1,19 @@
-// Operations of a real capif-ccf process: SIGHUP certificate rotation and the admin listener.
+// Operations of a real capif-ccf process: SIGHUP rotation of certificates and keys, the admin listener, and
+// the request id in the log lines of a request.
 #include "capif/crypto/files.hpp"
 #include "capif/crypto/pki.hpp"
 #include "capif/http/client.hpp"
+#include "capif_daemons.hpp"
+#include "capif_parties.hpp"
 #include "ccf_process.hpp"
 
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <chrono>
+#include <functional>
+#include <map>
+#include <sstream>
 #include <thread>
 
 using namespace capif;
@@ -25,6 +31,22 @@ std::unique_ptr<http::BlockingClient> client(const CcfProcess& ccf, const std::s
   cfg.ca_pem = ccf.ca_pem();
   cfg.expected_server_cn = cn;
   return std::make_unique<http::BlockingClient>(cfg);
+}
+
+// Repeats `check` for up to 5 s until it holds (a signal is handled asynchronously).
+bool eventually(const std::function<bool()>& check) {
+  for (int i = 0; i < 50; ++i) {
+    if (check()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
+std::vector<json> json_log_lines(const std::filesystem::path& file) {
+  std::vector<json> out;
+  std::istringstream in(crypto::read_file(file));
+  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+  return out;
 }
 }  // namespace
 
@@ -106,4 +128,42 @@ TEST(Operations, AdminListenerCountsApiRequests) {
   EXPECT_NE(gone.body.find("store"), std::string::npos) << gone.body;
   std::filesystem::rename(db.string() + ".away", db);
   EXPECT_EQ(get(admin, base + "/readyz").status, 200);
+}
+
+// A line a service function logs while serving a request carries that request's id, the one the answer's
+// X-Request-Id header shows (generated, or the caller's own); lines outside requests carry none.
+TEST(Operations, ServiceLogLinesCarryTheRequestIdOfTheirRequest) {
+  CcfProcess ccf({"ccf-rid"});
+  auto yaml = crypto::read_file(ccf.config_file());
+  yaml.replace(yaml.find("  level: warn\n"), 14, "  level: info\n  format: json\n");
+  crypto::write_file_atomic(ccf.config_file(), yaml, false);
+  ccf.start();
+
+  auto anon = make_client(ccf);
+  auto onboard = [&](std::vector<std::pair<std::string, std::string>> headers) {
+    headers.emplace_back("Authorization", "Bearer " + ccf.credential("invoker"));
+    auto body = onboarding_body(crypto::make_csr_pem(crypto::generate_ec_key_pem(), "invoker"));
+    auto r = send_json(*anon, "POST", invokers_url(ccf), body, std::move(headers));
+    EXPECT_EQ(r.status, 201) << r.body << r.error;
+    const auto* rid = r.header("x-request-id");
+    return std::pair{body_json(r).value("apiInvokerId", ""), rid ? *rid : std::string()};
+  };
+  const auto [generated_invoker, generated_rid] = onboard({});
+  const auto [given_invoker, given_rid] = onboard({{"X-Request-Id", "caller-chosen.42"}});
+  EXPECT_EQ(given_rid, "caller-chosen.42");
+  ASSERT_FALSE(generated_rid.empty());
+  // A refused request: the HTTP layer answers 401 before any handler, its line is at debug (not logged).
+  EXPECT_EQ(send(*anon, "GET", discover_url(ccf, generated_invoker)).status, 401);
+
+  std::map<std::string, std::string> rid_of;  // service message -> request_id
+  bool startup_line_without_id = false;
+  for (const auto& j : json_log_lines(ccf.dir() / "ccf.log")) {
+    const std::string msg = j.value("msg", "");
+    if (msg.starts_with("onboarded API invoker ")) rid_of[msg.substr(22)] = j.value("request_id", "(none)");
+    if (msg.starts_with("created CA") || msg.starts_with("listening"))
+      startup_line_without_id = startup_line_without_id || !j.contains("request_id");
+  }
+  EXPECT_EQ(rid_of[generated_invoker], generated_rid);
+  EXPECT_EQ(rid_of[given_invoker], given_rid);
+  EXPECT_TRUE(startup_line_without_id) << crypto::read_file(ccf.dir() / "ccf.log");
 }
