@@ -167,3 +167,110 @@ TEST(Operations, ServiceLogLinesCarryTheRequestIdOfTheirRequest) {
   EXPECT_EQ(rid_of[given_invoker], given_rid);
   EXPECT_TRUE(startup_line_without_id) << crypto::read_file(ccf.dir() / "ccf.log");
 }
+
+// SIGHUP also reloads the token-signing key (what the previous key signed stays valid: its public key stays
+// in the JWKS and verifies onboarding credentials) and the peers' trust anchors (who is recognised as a peer
+// on new connections), all or nothing: a bad file leaves everything as it was, and the daemon serving.
+TEST(Operations, SighupReloadsTheSigningKeyAndPeerTrustAnchors) {
+  const auto peer_ca1 = crypto::CertificateAuthority::create("ccf-b CA one", 1);
+  const auto peer_ca2 = crypto::CertificateAuthority::create("ccf-b CA two", 1);
+  auto peer_client = [](const CcfProcess& ccf, const crypto::CertificateAuthority& ca) {
+    const auto key = crypto::generate_ec_key_pem();
+    return make_client(ccf, ca.issue_client_cert(crypto::make_csr_pem(key, "ccf-b"), "ccf-b", 1), key);
+  };
+  CcfProcess ccf({"ccf-hup"});
+  const auto anchor = ccf.dir() / "ccf-b-ca.crt";
+  crypto::write_file_atomic(anchor, peer_ca1.cert_pem(), false);
+  ccf.append_config("peers:\n  - id: ccf-b\n    api_root: https://127.0.0.1:" + std::to_string(free_port()) +
+                    "\n    trust_anchor: " + anchor.string() + "\n    link: CAPIF-6e\n");
+  ccf.start();
+  const auto data = ccf.dir() / "data";
+  const std::string peer_discover = discover_url(ccf, "ccf-b");
+  ASSERT_EQ(send(*peer_client(ccf, peer_ca1), "GET", peer_discover).status, 200);
+
+  auto inv = onboard_invoker(ccf);  // its keep-alive connection stays open across the reloads
+  const std::string jwks_url = ccf.api_root() + "/capif-security/v1/jwks";
+  auto kids = [&] {
+    std::vector<std::string> out;
+    for (const auto& k : body_json(send(*inv.client, "GET", jwks_url)).value("keys", json::array()))
+      out.push_back(k.value("kid", ""));
+    return out;
+  };
+  const auto before = kids();
+  ASSERT_EQ(before.size(), 1u);
+  const std::string old_credential = ccf.credential("invoker");
+
+  crypto::write_file_atomic(data / "token-signing.key", crypto::generate_ec_key_pem(), true);
+  crypto::write_file_atomic(anchor, peer_ca2.cert_pem(), false);
+  ASSERT_EQ(::kill(ccf.pid(), SIGHUP), 0);
+  ASSERT_TRUE(eventually([&] { return kids().size() == 2; })) << "the JWKS never listed the new key";
+  const auto after = kids();
+  EXPECT_NE(after[0], before[0]) << "the current key comes first";
+  EXPECT_EQ(after[1], before[0]) << "the previous key stays for the tokens it signed";
+
+  auto onboard_with = [&](const std::string& credential) {
+    auto body = onboarding_body(crypto::make_csr_pem(crypto::generate_ec_key_pem(), "invoker"));
+    return send_json(*make_client(ccf), "POST", invokers_url(ccf), body,
+                     {{"Authorization", "Bearer " + credential}})
+        .status;
+  };
+  EXPECT_EQ(onboard_with(old_credential), 201) << "a credential signed by the previous key";
+  EXPECT_EQ(onboard_with(ccf.credential("invoker")), 201) << "a credential signed by the new key";
+
+  EXPECT_EQ(send(*peer_client(ccf, peer_ca2), "GET", peer_discover).status, 200) << "the new anchor";
+  EXPECT_NE(send(*peer_client(ccf, peer_ca1), "GET", peer_discover).status, 200) << "the replaced anchor";
+  auto open = send(*inv.client, "GET", discover_url(ccf, inv.id));
+  EXPECT_EQ(open.status, 200) << open.body << open.error;
+  EXPECT_TRUE(open.reused_connection) << "the keep-alive connection was dropped";
+
+  // A new server certificate with an unreadable anchor: nothing is installed, not even the certificate.
+  const auto ca = crypto::CertificateAuthority::load(crypto::read_file(data / "ca.crt"),
+                                                     crypto::read_file(data / "ca.key"));
+  const auto key = crypto::generate_ec_key_pem();
+  crypto::write_file_atomic(data / "server.key", key, true);
+  crypto::write_file_atomic(
+      data / "server.crt", ca.issue_server_cert(key, "ccf-hup-new", {"localhost"}, {"127.0.0.1"}, 30), false);
+  crypto::write_file_atomic(anchor, "not a certificate\n", false);
+  ASSERT_EQ(::kill(ccf.pid(), SIGHUP), 0);
+  ASSERT_TRUE(eventually([&] {
+    return crypto::read_file(ccf.dir() / "ccf.log").find("SIGHUP: nothing reloaded") != std::string::npos;
+  })) << crypto::read_file(ccf.dir() / "ccf.log");
+  EXPECT_TRUE(get(*client(ccf, "ccf-hup"), ccf.api_root() + "/healthz").ok()) << "the old certificate stays";
+  EXPECT_FALSE(get(*client(ccf, "ccf-hup-new"), ccf.api_root() + "/healthz").ok());
+  EXPECT_EQ(send(*peer_client(ccf, peer_ca2), "GET", peer_discover).status, 200) << "the anchor stays";
+  EXPECT_EQ(kids(), after);
+  EXPECT_EQ(ccf.terminate(), 0);
+}
+
+// capif-aef on SIGHUP: new connections get the certificate now in data_dir, an open keep-alive connection
+// keeps working, and a key that does not match leaves the current certificate in place.
+TEST(Operations, AefSighupReloadsItsCertificate) {
+  CcfProcess ccf({"ccf-aefhup"});
+  ccf.start();
+  AefProcess aef(ccf);
+  aef.start();
+  const std::string url = aef.base_url() + "/healthz";
+  auto open = client(ccf, aef.aef_id());
+  ASSERT_TRUE(get(*open, url).ok());
+
+  const auto data = aef.dir() / "data";
+  const auto ca = crypto::CertificateAuthority::load(crypto::read_file(ccf.dir() / "data" / "ca.crt"),
+                                                     crypto::read_file(ccf.dir() / "data" / "ca.key"));
+  const auto key = crypto::generate_ec_key_pem();
+  crypto::write_file_atomic(data / "aef.key", key, true);
+  crypto::write_file_atomic(
+      data / "aef.crt", ca.issue_server_cert(key, "aef-rotated", {"localhost"}, {"127.0.0.1"}, 30), false);
+  ASSERT_EQ(::kill(aef.pid(), SIGHUP), 0);
+  EXPECT_TRUE(eventually([&] { return get(*client(ccf, "aef-rotated"), url).ok(); }))
+      << "new connections never got the new certificate";
+  auto r = get(*open, url);
+  EXPECT_TRUE(r.ok() && r.status == 200 && r.reused_connection) << r.error;
+
+  crypto::write_file_atomic(data / "aef.key", crypto::generate_ec_key_pem(), true);
+  ASSERT_EQ(::kill(aef.pid(), SIGHUP), 0);
+  EXPECT_TRUE(eventually([&] {
+    return crypto::read_file(aef.dir() / "stdout.log").find("SIGHUP: nothing reloaded") != std::string::npos;
+  }));
+  EXPECT_TRUE(get(*client(ccf, "aef-rotated"), url).ok()) << "the daemon lost its certificate";
+  EXPECT_EQ(aef.terminate(), 0);
+}

@@ -48,7 +48,8 @@ std::optional<std::string> onboarded_ccf_id(const json& body) {
   return it->get<std::string>();
 }
 
-void add_aef_security_routes(http::Router& r, Gateway& gw, std::string ccf_id, std::string ccf_ca_fingerprint) {
+void add_aef_security_routes(http::Router& r, Gateway& gw, std::string ccf_id,
+                             std::function<std::string()> ccf_ca_fingerprint) {
   const http::RouteOptions open{http::ClientAuth::optional, {}};
 
   r.add(
@@ -84,7 +85,7 @@ void add_aef_security_routes(http::Router& r, Gateway& gw, std::string ccf_id, s
           throw ApiError::unauthorized("revoke-authorization needs the CCF's client certificate");
         // Our CCF's name from our CCF's CA: the listener also trusts CAs of remote invokers' CCFs, and
         // those must not be able to vouch for a certificate named after our CCF.
-        if (ctx.tls.client_cn != ccf_id || ctx.tls.client_anchor_fingerprint != ccf_ca_fingerprint)
+        if (ctx.tls.client_cn != ccf_id || ctx.tls.client_anchor_fingerprint != ccf_ca_fingerprint())
           throw ApiError::forbidden("only the CCF may revoke authorizations");
         auto body = json_body(ctx.request);
         auto feats = features(body, "/supportedFeatures");

@@ -138,23 +138,25 @@ struct Server::Impl {
     return ssl_ctx;
   }
 
-  void reload_certificate(const std::string& chain_pem, const std::string& key_pem) {
+  void reload_tls(const ServerTlsMaterial& m) {
     if (cfg.plaintext) throw std::logic_error("a plaintext server has no certificate");
-    std::string anchors;
+    std::string client_ca, anchors;
     {
       std::lock_guard lock(ctx_mutex);
+      client_ca = m.client_ca_pem.value_or(cfg.client_ca_pem);
       anchors = added_anchors;
     }
     auto fresh = std::make_shared<ssl::context>(tls::make_server_context(
-        {chain_pem, key_pem, cfg.client_ca_pem + anchors, cfg.min_tls_version,
-         cfg.psk_lookup ? &cfg.psk_lookup : nullptr}));  // throws on a bad or mismatched pair
+        {m.cert_chain_pem, m.key_pem, client_ca + anchors, cfg.min_tls_version,
+         cfg.psk_lookup ? &cfg.psk_lookup : nullptr}));  // throws on a bad or mismatched pair, bad anchors
     std::lock_guard lock(ctx_mutex);
     if (added_anchors != anchors)
       tls::add_trust_anchors(fresh->native_handle(), added_anchors.substr(anchors.size()));
+    cfg.client_ca_pem = std::move(client_ca);
     ssl_ctx = std::move(fresh);
   }
 
-  // SIGINT/SIGTERM stop; SIGHUP (when the daemon gave on_sighup) reloads the certificate and waits again.
+  // SIGINT/SIGTERM stop; SIGHUP (when the daemon gave on_sighup) reloads key material and waits again.
   void wait_signal() {
     signals.async_wait([this](beast::error_code ec, int signo) {
       if (ec) return;
@@ -163,11 +165,9 @@ struct Server::Impl {
         return;
       }
       try {
-        auto [chain, key] = cfg.on_sighup();
-        reload_certificate(chain, key);
-        spdlog::info("SIGHUP: reloaded the TLS certificate; new connections use it, open ones keep theirs");
+        cfg.on_sighup();
       } catch (const std::exception& e) {
-        spdlog::error("SIGHUP: certificate not reloaded, keeping the current one: {}", e.what());
+        spdlog::error("SIGHUP: nothing reloaded, keeping the current certificates and keys: {}", e.what());
       }
       wait_signal();
     });
@@ -486,8 +486,8 @@ void Server::stop() {
   asio::post(impl_->ioc, [this] { impl_->begin_stop(); });
 }
 
-void Server::reload_certificate(const std::string& cert_chain_pem, const std::string& key_pem) {
-  impl_->reload_certificate(cert_chain_pem, key_pem);
+void Server::reload_tls(const ServerTlsMaterial& material) {
+  impl_->reload_tls(material);
 }
 
 boost::asio::any_io_executor Server::executor() {
