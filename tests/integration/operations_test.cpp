@@ -3,6 +3,7 @@
 #include "capif/crypto/files.hpp"
 #include "capif/crypto/pki.hpp"
 #include "capif/http/client.hpp"
+#include "capif/http/server.hpp"
 #include "capif_daemons.hpp"
 #include "capif_parties.hpp"
 #include "ccf_process.hpp"
@@ -13,6 +14,8 @@
 #include <chrono>
 #include <functional>
 #include <map>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -273,4 +276,63 @@ TEST(Operations, AefSighupReloadsItsCertificate) {
   }));
   EXPECT_TRUE(get(*client(ccf, "aef-rotated"), url).ok()) << "the daemon lost its certificate";
   EXPECT_EQ(aef.terminate(), 0);
+}
+
+// The certificate a CCF presents to a peer follows a SIGHUP too: after the server certificate (what it
+// presents without peers[].client_cert) is replaced, the periodic publication sync reaches the peer on a
+// new connection with the new certificate. The peer is a test server that records what it was shown.
+TEST(Operations, SighupChangesTheCertificatePresentedToPeers) {
+  const auto peer_ca = crypto::CertificateAuthority::create("ccf-b CA", 1);
+  const auto peer_key = crypto::generate_ec_key_pem();
+  http::ServerConfig sc;
+  sc.cert_chain_pem = peer_ca.issue_server_cert(peer_key, "ccf-b", {"localhost"}, {"127.0.0.1"}, 1);
+  sc.key_pem = peer_key;
+  sc.client_ca_pem = peer_ca.cert_pem();  // unverified client certificates are still described
+  sc.handle_signals = false;
+  sc.threads = 1;
+  std::mutex m;
+  std::vector<std::string> seen;  // client certificate fingerprints, in order
+  http::Router router;
+  router.add("GET", "/published-apis/v1/{apfId}/service-apis",
+             [&](http::RequestContext& ctx) -> boost::asio::awaitable<http::Response> {
+               {
+                 std::lock_guard lock(m);
+                 seen.push_back(ctx.tls.client_fingerprint);
+               }
+               co_return http::Response::json(200, "[]");
+             },
+             {http::ClientAuth::optional, {}});
+  http::Server peer(sc, std::move(router), [](const http::TlsInfo&) { return Principal{}; });
+  const auto peer_port = peer.listen();
+  std::thread peer_thread([&] { peer.run(); });
+  auto last_seen = [&] {
+    std::lock_guard lock(m);
+    return seen.empty() ? std::string() : seen.back();
+  };
+
+  CcfProcess ccf({"ccf-a"});
+  const auto anchor = ccf.dir() / "ccf-b-ca.crt";
+  crypto::write_file_atomic(anchor, peer_ca.cert_pem(), false);
+  ccf.append_config("peers:\n  - id: ccf-b\n    api_root: https://127.0.0.1:" + std::to_string(peer_port) +
+                    "\n    trust_anchor: " + anchor.string() +
+                    "\n    link: CAPIF-6e\n    timeout_ms: 2000\n    sync_interval_ms: 100\n");
+  ccf.start();
+  const auto data = ccf.dir() / "data";
+  const auto old_fp = crypto::inspect_cert(crypto::read_file(data / "server.crt")).fingerprint_sha256;
+  ASSERT_TRUE(eventually([&] { return last_seen() == old_fp; })) << "the peer never saw the CCF";
+
+  const auto ca = crypto::CertificateAuthority::load(crypto::read_file(data / "ca.crt"),
+                                                     crypto::read_file(data / "ca.key"));
+  const auto key = crypto::generate_ec_key_pem();
+  const auto cert = ca.issue_server_cert(key, "ccf-a", {"localhost"}, {"127.0.0.1"}, 30);
+  const auto new_fp = crypto::inspect_cert(cert).fingerprint_sha256;
+  crypto::write_file_atomic(data / "server.key", key, true);
+  crypto::write_file_atomic(data / "server.crt", cert, false);
+  ASSERT_EQ(::kill(ccf.pid(), SIGHUP), 0);
+  EXPECT_TRUE(eventually([&] { return last_seen() == new_fp; })) << "the peer never saw the new certificate";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(last_seen(), new_fp) << "a connection with the old certificate was used after the reload";
+  EXPECT_EQ(ccf.terminate(), 0);
+  peer.stop();
+  peer_thread.join();
 }
