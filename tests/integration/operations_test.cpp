@@ -246,7 +246,7 @@ TEST(Operations, SighupReloadsTheSigningKeyAndPeerTrustAnchors) {
 }
 
 // capif-aef on SIGHUP: new connections get the certificate now in data_dir, an open keep-alive connection
-// keeps working, and a key that does not match leaves the current certificate in place.
+// keeps working, and a key that does not match, or an unreadable CCF CA file, leaves everything in place.
 TEST(Operations, AefSighupReloadsItsCertificate) {
   CcfProcess ccf({"ccf-aefhup"});
   ccf.start();
@@ -275,6 +275,20 @@ TEST(Operations, AefSighupReloadsItsCertificate) {
     return crypto::read_file(aef.dir() / "stdout.log").find("SIGHUP: nothing reloaded") != std::string::npos;
   }));
   EXPECT_TRUE(get(*client(ccf, "aef-rotated"), url).ok()) << "the daemon lost its certificate";
+
+  // A good pair with an unreadable CCF CA file: nothing is installed, not even the good pair.
+  const auto key3 = crypto::generate_ec_key_pem();
+  crypto::write_file_atomic(data / "aef.key", key3, true);
+  crypto::write_file_atomic(data / "aef.crt",
+                            ca.issue_server_cert(key3, "aef-third", {"localhost"}, {"127.0.0.1"}, 30), false);
+  crypto::write_file_atomic(aef.dir() / "ccf-ca.crt", "not a certificate\n", false);
+  ASSERT_EQ(::kill(aef.pid(), SIGHUP), 0);
+  EXPECT_TRUE(eventually([&] {
+    const auto log = crypto::read_file(aef.dir() / "stdout.log");
+    return log.find("SIGHUP: nothing reloaded") != log.rfind("SIGHUP: nothing reloaded");
+  }));
+  EXPECT_TRUE(get(*client(ccf, "aef-rotated"), url).ok()) << "the daemon lost its certificate";
+  EXPECT_FALSE(get(*client(ccf, "aef-third"), url).ok()) << "half a reload was installed";
   EXPECT_EQ(aef.terminate(), 0);
 }
 
