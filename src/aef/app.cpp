@@ -6,6 +6,7 @@
 #include "capif/crypto/files.hpp"
 #include "capif/crypto/pki.hpp"
 #include "capif/http/admin.hpp"
+#include "capif/http/client.hpp"
 #include "capif/http/server.hpp"
 #include "capif/logging.hpp"
 #include "capif/metrics.hpp"
@@ -17,6 +18,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 
+#include <mutex>
 #include <thread>
 
 namespace capif::aef {
@@ -138,16 +140,36 @@ struct AefApp::Impl {
     // Synchronous, on the handshake thread: only the cache (filled by check-authentication or a PKI/OAuth
     // fetch); an unknown identity is refused.
     s.psk_lookup = [this](const std::string& identity) { return cache.psk(identity); };
-    // SIGHUP: the AEF's certificate replaced in data_dir serves new connections (docs/operations.md).
-    s.on_sighup = [dir = cfg.data_dir] {
-      return std::pair{crypto::read_file(dir / "aef.crt"), crypto::read_file(dir / "aef.key")};
-    };
+    s.on_sighup = [this] { reload(); };
     return s;
+  }
+
+  // SIGHUP (docs/operations.md): the AEF's certificate and key (served to invokers, presented to the CCF)
+  // and the CCF's CA (trusted for the CCF and for client certificates), re-read and checked before anything
+  // is installed: a bad file changes nothing (the server logs the error).
+  void reload() {
+    const std::string ca = crypto::read_file(cfg.ccf.ca_file);
+    const TlsIdentity aef{crypto::read_file(cfg.data_dir / "aef.crt"),
+                          crypto::read_file(cfg.data_dir / "aef.key")};
+    http::HttpsClient::check_tls(ca, aef.cert_pem, aef.key_pem);
+    const auto fingerprint = crypto::inspect_cert(ca).fingerprint_sha256;
+    server->reload_tls({aef.cert_pem, aef.key_pem, ca});  // the last step that may throw
+    ccf->reload_tls(ca, aef);
+    {
+      std::lock_guard lock(ca_mutex);
+      ca_fingerprint = fingerprint;
+    }
+    spdlog::info("SIGHUP: reloaded the AEF certificate (served and presented to the CCF) and the CCF CA {}",
+                 fingerprint.substr(0, 16));
   }
 
   http::Router routes() {
     http::Router r;
-    api::add_aef_security_routes(r, gateway, cfg.ccf.id, crypto::inspect_cert(ca_pem).fingerprint_sha256);
+    ca_fingerprint = crypto::inspect_cert(ca_pem).fingerprint_sha256;
+    api::add_aef_security_routes(r, gateway, cfg.ccf.id, [this] {
+      std::lock_guard lock(ca_mutex);
+      return ca_fingerprint;
+    });
     const std::string aef_id = state.aef.id;
     r.add("GET", "/healthz",
           [aef_id](http::RequestContext&) -> asio::awaitable<http::Response> {
@@ -169,7 +191,9 @@ struct AefApp::Impl {
   }
 
   AefConfig cfg;
-  std::string ca_pem;
+  std::string ca_pem;  // as read at start
+  std::mutex ca_mutex;
+  std::string ca_fingerprint;  // under ca_mutex: of the CCF CA now trusted (SIGHUP reloads it)
   ProviderState state;
   // Declared before the upstream pool, whose connections live on its event loop: destroyed after them.
   std::unique_ptr<http::Server> server;

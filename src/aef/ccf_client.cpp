@@ -62,6 +62,9 @@ class HttpsCcfClient final : public CcfClient {
     if (resp.ok() && resp.status / 100 == 2) resp.body.clear();  // the echo of what we sent: not parsed
     co_return to_reply(resp);
   }
+  void reload_tls(const std::string& ca_pem, const TlsIdentity& aef) override {
+    client_.reload_tls(ca_pem, aef.cert_pem, aef.key_pem);
+  }
 
  private:
   boost::asio::awaitable<CcfReply> get(std::string url) {

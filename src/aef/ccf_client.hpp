@@ -18,6 +18,10 @@ struct CcfReply {
   std::string describe() const;  // "503: detail" or the transport error, for logs
 };
 
+struct TlsIdentity {
+  std::string cert_pem, key_pem;
+};
+
 // Runtime calls (CAPIF-3), made with the AEF function's certificate.
 class CcfClient {
  public:
@@ -34,10 +38,9 @@ class CcfClient {
   // POST /api-invocation-logs/v1/{aefId}/logs with a serialised InvocationLog. A 2xx reply's body (the
   // CCF echoes the whole document) is not parsed: the shipper only needs the status.
   virtual boost::asio::awaitable<CcfReply> post_logs(std::string invocation_log_json) = 0;
-};
-
-struct TlsIdentity {
-  std::string cert_pem, key_pem;
+  // SIGHUP: new connections to the CCF trust ca_pem and present `aef`; the caller checked the material
+  // (http::HttpsClient::check_tls). Fakes need not care.
+  virtual void reload_tls(const std::string& ca_pem, const TlsIdentity& aef) {}
 };
 
 std::unique_ptr<CcfClient> make_https_ccf_client(boost::asio::any_io_executor executor, std::string api_root,

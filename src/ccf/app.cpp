@@ -91,7 +91,7 @@ struct CcfApp::Impl {
         std::move(checks), std::move(refresh));
   }
 
-  http::ServerConfig server_config() const {
+  http::ServerConfig server_config() {
     http::ServerConfig s;
     s.address = cfg.listen.address;
     s.port = static_cast<std::uint16_t>(cfg.listen.port);
@@ -107,11 +107,32 @@ struct CcfApp::Impl {
     s.limits.write_timeout = std::chrono::milliseconds(cfg.limits.write_timeout_ms);
     s.limits.idle_timeout = std::chrono::milliseconds(cfg.limits.idle_timeout_ms);
     s.limits.max_connections = static_cast<std::size_t>(cfg.limits.max_connections);
-    // SIGHUP: a server certificate replaced in data_dir (same CA) serves new connections (operations.md).
-    s.on_sighup = [dir = cfg.data_dir] {
-      return std::pair{crypto::read_file(dir / "server.crt"), crypto::read_file(dir / "server.key")};
-    };
+    s.on_sighup = [this] { reload(); };
     return s;
+  }
+
+  // SIGHUP (docs/operations.md): the server certificate, the token-signing key, the peers' trust anchors and
+  // the certificate presented to peers, re-read from their files. Everything is read and checked before
+  // anything is installed, so a bad file changes nothing (the server logs the error).
+  void reload() {
+    const auto& dir = cfg.data_dir;
+    const std::string cert = crypto::read_file(dir / "server.crt"),
+                      key = crypto::read_file(dir / "server.key");
+    auto signing = SigningKeys::Key::from_private_pem(crypto::read_file(dir / "token-signing.key"));
+    auto peer_material = peers.prepare_reload(cert, key);
+    const auto peer_count = peer_material.size();
+    server->reload_tls(
+        {cert, key, pki.ca.cert_pem() + Peers::trust_anchors_pem(peer_material)});  // may throw
+    peers.install(std::move(peer_material));
+    const auto previous_kid = pki.signing->current()->kid;
+    const auto kid = signing.kid;
+    pki.signing->rotate(std::move(signing), std::chrono::seconds(cfg.security.token_ttl_s));
+    spdlog::info(
+        "SIGHUP: reloaded the server certificate, {} peer trust anchor(s) and the certificate "
+        "presented to peers; token-signing key {}",
+        peer_count,
+        kid == previous_kid ? "unchanged (" + kid + ")"
+                            : kid + ", previous key " + previous_kid + " still verifies what it signed");
   }
 
   http::Router routes() {
@@ -137,11 +158,11 @@ struct CcfApp::Impl {
                               {"requests", p.requests},
                               {"failures", p.failures},
                               {"tlsHandshakes", p.handshakes}});
-            co_return http::Response::json(200, nlohmann::json{{"status", "ok"},
-                                                               {"ccfId", id},
-                                                               {"notifications", delivery.stats()},
-                                                               {"peers", list}}
-                                                    .dump());
+            co_return http::Response::json(
+                200,
+                nlohmann::json{
+                    {"status", "ok"}, {"ccfId", id}, {"notifications", delivery.stats()}, {"peers", list}}
+                    .dump());
           },
           {http::ClientAuth::optional, {}});
     return r;

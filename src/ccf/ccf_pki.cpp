@@ -2,6 +2,7 @@
 
 #include "capif/crypto/encoding.hpp"
 #include "capif/crypto/files.hpp"
+#include "capif/crypto/jwt.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -40,18 +41,49 @@ CcfPki CcfPki::load_or_create(const config::CcfConfig& cfg, bool* created) {
     spdlog::info("created TLS server certificate {}", path("server.crt").string());
     made = true;
   }
+  std::string signing_key_pem;
   if (fs::exists(path("token-signing.key"))) {
-    pki.signing_key_pem = crypto::read_file(path("token-signing.key"));
+    signing_key_pem = crypto::read_file(path("token-signing.key"));
   } else {
-    pki.signing_key_pem = crypto::generate_ec_key_pem();
-    crypto::write_file_atomic(path("token-signing.key"), pki.signing_key_pem, true);
+    signing_key_pem = crypto::generate_ec_key_pem();
+    crypto::write_file_atomic(path("token-signing.key"), signing_key_pem, true);
     spdlog::info("created token-signing key {}", path("token-signing.key").string());
     made = true;
   }
-  pki.signing_public_pem = crypto::public_key_pem(pki.signing_key_pem);
-  pki.signing_kid = crypto::sha256_hex(pki.signing_public_pem).substr(0, 16);
+  pki.signing = std::make_shared<SigningKeys>(SigningKeys::Key::from_private_pem(std::move(signing_key_pem)));
   if (created) *created = made;
   return pki;
+}
+
+SigningKeys::Key SigningKeys::Key::from_private_pem(std::string private_pem) {
+  Key k;
+  k.public_pem = crypto::public_key_pem(private_pem);  // throws on a bad key
+  k.kid = crypto::sha256_hex(k.public_pem).substr(0, 16);
+  crypto::jws_sign_es256(nlohmann::json::object(), private_pem, k.kid);  // throws unless EC P-256
+  k.private_pem = std::move(private_pem);
+  return k;
+}
+
+std::shared_ptr<const SigningKeys::Key> SigningKeys::current() const {
+  std::lock_guard lock(mutex_);
+  return current_;
+}
+
+std::vector<std::shared_ptr<const SigningKeys::Key>> SigningKeys::verification_keys(
+    bool include_expired) const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<const Key>> keys{current_};
+  if (previous_ && (include_expired || std::chrono::steady_clock::now() < previous_until_))
+    keys.push_back(previous_);
+  return keys;
+}
+
+void SigningKeys::rotate(Key next, std::chrono::seconds grace) {
+  std::lock_guard lock(mutex_);
+  if (next.kid == current_->kid) return;
+  previous_ = std::move(current_);
+  previous_until_ = std::chrono::steady_clock::now() + grace;
+  current_ = std::make_shared<const Key>(std::move(next));
 }
 
 }  // namespace capif::ccf

@@ -20,14 +20,20 @@ std::string mint_onboarding_credential(const CcfPki& pki, const std::string& ccf
   const auto now = now_unix();
   nlohmann::json claims{{"iss", ccf_id}, {"aud", kAudience},         {"capif_role", role},
                         {"iat", now},    {"exp", now + ttl_seconds}, {"jti", crypto::random_token(16)}};
-  return crypto::jws_sign_es256(claims, pki.signing_key_pem, pki.signing_kid);
+  const auto key = pki.signing->current();
+  return crypto::jws_sign_es256(claims, key->private_pem, key->kid);
 }
 
 void verify_onboarding_credential(const CcfPki& pki, const std::string& ccf_id, const std::string* token,
                                   std::string_view role) {
   if (!token || token->empty())
     throw ApiError::unauthorized("an onboarding credential is required (Authorization: Bearer <credential>)");
-  auto result = crypto::jws_verify_es256(*token, pki.signing_public_pem, now_unix(), 0);
+  // The current key, else the one before the last rotation (credentials it signed stay valid until expiry).
+  crypto::JwtVerifyResult result;
+  for (const auto& key : pki.signing->verification_keys(true)) {
+    result = crypto::jws_verify_es256(*token, key->public_pem, now_unix(), 0);
+    if (result.ok || result.error != "bad_signature") break;
+  }
   if (!result.ok) {
     if (result.error == "expired") throw ApiError::invalid_token("the onboarding credential has expired");
     if (result.error == "bad_signature")

@@ -32,6 +32,7 @@ class AefProcess {
   void kill9();
 
   std::uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }  // for SIGHUP
   const std::filesystem::path& dir() const { return dir_; }
   nlohmann::json provider_state()
       const;  // data/provider.json: apiProvDomId, amfId, apfId, aefId, publications

@@ -57,6 +57,14 @@ class HttpsClient {
   ~HttpsClient();
   boost::asio::awaitable<ClientResponse> request(ClientRequest request);
   std::size_t handshakes() const;  // TLS handshakes done so far (connection reuse shows here)
+  // Connections opened from now on trust ca_pem and present cert_pem/key_pem (empty: none); idle pooled
+  // connections made with the previous material are closed when next taken (by the caller that takes them,
+  // on its own event loop), exchanges in progress finish. Throws, keeping the current material, when it is
+  // unusable (bad PEM, key not matching). Safe from any thread.
+  void reload_tls(const std::string& ca_pem, const std::string& cert_pem, const std::string& key_pem);
+  // Throws what reload_tls would throw for this material, changing nothing: to check several clients'
+  // material before reloading any of them.
+  static void check_tls(const std::string& ca_pem, const std::string& cert_pem, const std::string& key_pem);
 
  private:
   struct Impl;

@@ -24,6 +24,13 @@ struct ServerLimits {
   std::size_t max_connections = 1024;
 };
 
+// What a listener serves TLS with; replaceable at run time (Server::reload_tls).
+struct ServerTlsMaterial {
+  std::string cert_chain_pem;  // server certificate (+ intermediates)
+  std::string key_pem;
+  std::optional<std::string> client_ca_pem;  // unset: keep the current trust anchors for client certificates
+};
+
 struct ServerConfig {
   std::string address = "127.0.0.1";
   std::uint16_t port = 0;  // 0 = ephemeral
@@ -43,9 +50,10 @@ struct ServerConfig {
   // instead of certificates; the identity is reported in TlsInfo::psk_identity. Called on the handshake
   // thread: it must not block.
   std::function<std::optional<std::string>(const std::string& identity)> psk_lookup;
-  // SIGHUP (with handle_signals): returns the certificate chain and key to serve new connections with,
-  // read afresh from wherever the daemon keeps them. Unset: SIGHUP is not handled.
-  std::function<std::pair<std::string, std::string>()> on_sighup;
+  // SIGHUP (with handle_signals), on the server's event loop: the daemon re-reads its key material and
+  // installs it (Server::reload_tls and its own clients), all or nothing; an exception is logged as a failed
+  // reload (the daemon must then have kept its current material). Unset: SIGHUP is not handled.
+  std::function<void()> on_sighup;
 };
 
 // Maps the connection's TLS facts to a principal; called for every request so that an offboarded
@@ -65,9 +73,13 @@ class Server {
   // Trusts one more CA for client certificates from now on (an AEF learning the CA of a remote invoker's
   // CCF). Which anchor verified a client shows in TlsInfo::client_anchor_fingerprint. Throws on bad PEM.
   void add_client_trust_anchor(const std::string& ca_pem);
-  // New connections are served with this certificate and key from now on; established ones keep theirs.
-  // Throws, keeping the current pair, when the pair is unusable (bad PEM, key not matching).
-  void reload_certificate(const std::string& cert_chain_pem, const std::string& key_pem);
+  // New connections are served with this material from now on (trust anchors added at run time are kept);
+  // established ones keep theirs. Throws, keeping the current material, when it is unusable (bad PEM, key
+  // not matching the certificate).
+  void reload_tls(const ServerTlsMaterial& material);
+  void reload_certificate(const std::string& cert_chain_pem, const std::string& key_pem) {
+    reload_tls({cert_chain_pem, key_pem, std::nullopt});
+  }
   // The event loop the server's handlers run on, for background work of the daemon (valid until destroyed).
   boost::asio::any_io_executor executor();
 

@@ -60,7 +60,7 @@ std::optional<std::string> onboarded_ccf_id(const json& body) {
 }
 
 void add_aef_security_routes(http::Router& r, Gateway& gw, std::string ccf_id,
-                             std::string ccf_ca_fingerprint) {
+                             std::function<std::string()> ccf_ca_fingerprint) {
   const http::RouteOptions open{http::ClientAuth::optional, {}};
 
   r.add(
@@ -96,7 +96,7 @@ void add_aef_security_routes(http::Router& r, Gateway& gw, std::string ccf_id,
           throw ApiError::unauthorized("revoke-authorization needs the CCF's client certificate");
         // Our CCF's name from our CCF's CA: the listener also trusts CAs of remote invokers' CCFs, and
         // those must not be able to vouch for a certificate named after our CCF.
-        if (ctx.tls.client_cn != ccf_id || ctx.tls.client_anchor_fingerprint != ccf_ca_fingerprint)
+        if (ctx.tls.client_cn != ccf_id || ctx.tls.client_anchor_fingerprint != ccf_ca_fingerprint())
           throw ApiError::forbidden("only the CCF may revoke authorizations");
         auto body = json_body(ctx.request, model::schema::kRevokeAuthorizationReq);
         auto feats = features(body, "/supportedFeatures");

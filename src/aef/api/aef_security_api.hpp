@@ -5,13 +5,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 
 namespace capif::aef::api {
 
-// ccf_ca_fingerprint: sha256 of the AEF's own CCF's CA; revoke-authorization must chain to it.
-void add_aef_security_routes(http::Router& r, Gateway& gateway, std::string ccf_id, std::string ccf_ca_fingerprint);
+// ccf_ca_fingerprint: sha256 of the AEF's own CCF's CA (now: SIGHUP may reload it); revoke-authorization
+// must chain to it.
+void add_aef_security_routes(http::Router& r, Gateway& gateway, std::string ccf_id,
+                             std::function<std::string()> ccf_ca_fingerprint);
 
 // The extension onboardedCcfId of a CheckAuthenticationReq (the invoker's CCF when it is not ours):
 // nullopt when absent; 400 ApiError naming /onboardedCcfId unless a string of [A-Za-z0-9._-]{1,64}.

@@ -17,10 +17,14 @@ constexpr auto kFirstBackoff = std::chrono::milliseconds(500);
 constexpr auto kMaxBackoff = std::chrono::milliseconds(10000);
 }  // namespace
 
+struct Peers::Anchor {
+  std::string pem;
+  std::set<std::string> fingerprints;  // sha256 of each CA certificate of the anchor file
+};
+
 struct Peers::Link {
   const config::CcfConfig::Peer& cfg;
-  std::string anchor_pem;
-  std::set<std::string> anchor_fingerprints;  // sha256 of each CA certificate of the anchor file
+  std::shared_ptr<const Anchor> anchor;  // under mutex: SIGHUP replaces it
   http::HttpsClient client;
   mutable std::mutex mutex;
   Clock::time_point skip_until{};
@@ -29,45 +33,103 @@ struct Peers::Link {
   bool healthy = true;
   std::uint64_t requests = 0, failures = 0;
 
-  Link(const config::CcfConfig::Peer& p, std::string anchor, http::ClientConfig cc)
-      : cfg(p), anchor_pem(std::move(anchor)), client({}, std::move(cc)) {}
+  Link(const config::CcfConfig::Peer& p, std::shared_ptr<const Anchor> a, http::ClientConfig cc)
+      : cfg(p), anchor(std::move(a)), client({}, std::move(cc)) {}
 };
 
-Peers::Peers(const config::CcfConfig& cfg, const CcfPki& pki) : cfg_(cfg) {
+namespace {
+// The files of one peer as they are now (the certificate presented to it: its own files, else the server's).
+Peers::Material read_material(const config::CcfConfig::Peer& p, const std::string& server_cert_pem,
+                              const std::string& server_key_pem) {
+  Peers::Material m{crypto::read_file(p.trust_anchor),
+                    p.client_cert.empty() ? server_cert_pem : crypto::read_file(p.client_cert),
+                    p.client_key.empty() ? server_key_pem : crypto::read_file(p.client_key)};
+  return m;
+}
+
+std::set<std::string> fingerprints_of(const config::CcfConfig::Peer& p, const std::string& anchor_pem) {
+  auto certs = crypto::split_pem_certificates(anchor_pem);
+  if (certs.empty())
+    throw std::runtime_error("peer " + p.id + ": no certificate in trust anchor " + p.trust_anchor.string());
+  std::set<std::string> out;
+  for (const auto& c : certs) out.insert(crypto::inspect_cert(c).fingerprint_sha256);
+  return out;
+}
+
+// A peer is recognised by the anchor that verified its certificate; an anchor shared with our own CA or
+// another peer would let one vouch for the other's id.
+void check_distinct(const std::vector<config::CcfConfig::Peer>& peers,
+                    const std::vector<std::set<std::string>>& anchors, const std::string& own_ca_pem) {
+  const std::string own = crypto::inspect_cert(own_ca_pem).fingerprint_sha256;
+  for (std::size_t i = 0; i < anchors.size(); ++i) {
+    if (anchors[i].contains(own))
+      throw std::runtime_error("peer " + peers[i].id + ": its trust anchor is this CCF's own CA");
+    for (std::size_t j = 0; j < i; ++j)
+      for (const auto& fp : anchors[i])
+        if (anchors[j].contains(fp))
+          throw std::runtime_error("peers " + peers[j].id + " and " + peers[i].id +
+                                   " share a trust anchor: each peer needs its own CA");
+  }
+}
+}  // namespace
+
+Peers::Peers(const config::CcfConfig& cfg, const CcfPki& pki) : cfg_(cfg), own_ca_pem_(pki.ca.cert_pem()) {
+  std::vector<std::set<std::string>> anchors;
   for (const auto& p : cfg.peers) {
-    std::string anchor = crypto::read_file(p.trust_anchor);
-    auto certs = crypto::split_pem_certificates(anchor);
-    if (certs.empty())
-      throw std::runtime_error("peer " + p.id + ": no certificate in trust anchor " + p.trust_anchor.string());
+    auto m = read_material(p, pki.server_cert_pem, pki.server_key_pem);
+    anchors.push_back(fingerprints_of(p, m.anchor_pem));
     http::ClientConfig cc;
-    cc.ca_pem = anchor;
-    cc.client_cert_pem = p.client_cert.empty() ? pki.server_cert_pem : crypto::read_file(p.client_cert);
-    cc.client_key_pem = p.client_key.empty() ? pki.server_key_pem : crypto::read_file(p.client_key);
+    cc.ca_pem = m.anchor_pem;
+    cc.client_cert_pem = std::move(m.client_cert_pem);
+    cc.client_key_pem = std::move(m.client_key_pem);
     cc.connect_timeout = std::chrono::milliseconds(p.timeout_ms);
     cc.request_timeout = std::chrono::milliseconds(p.timeout_ms);
     cc.max_body_bytes = static_cast<std::size_t>(cfg.limits.body_bytes);
     cc.max_idle_per_origin = 64;
     // The peer is its CCF id, whatever host name it is reached by (CAPIF-6e partners rarely share DNS).
     cc.expected_server_cn = p.id;
-    auto link = std::make_unique<Link>(p, anchor, std::move(cc));
-    for (const auto& c : certs) link->anchor_fingerprints.insert(crypto::inspect_cert(c).fingerprint_sha256);
-    links_.push_back(std::move(link));
+    auto anchor = std::make_shared<const Anchor>(Anchor{m.anchor_pem, anchors.back()});
+    links_.push_back(std::make_unique<Link>(p, std::move(anchor), std::move(cc)));
   }
-  // A peer is recognised by the anchor that verified its certificate; an anchor shared with our own CA or
-  // another peer would let one vouch for the other's id.
-  const std::string own = crypto::inspect_cert(pki.ca.cert_pem()).fingerprint_sha256;
-  for (std::size_t i = 0; i < links_.size(); ++i) {
-    if (links_[i]->anchor_fingerprints.contains(own))
-      throw std::runtime_error("peer " + links_[i]->cfg.id + ": its trust anchor is this CCF's own CA");
-    for (std::size_t j = 0; j < i; ++j)
-      for (const auto& fp : links_[i]->anchor_fingerprints)
-        if (links_[j]->anchor_fingerprints.contains(fp))
-          throw std::runtime_error("peers " + links_[j]->cfg.id + " and " + links_[i]->cfg.id +
-                                   " share a trust anchor: each peer needs its own CA");
-  }
+  check_distinct(cfg.peers, anchors, own_ca_pem_);
 }
 
 Peers::~Peers() = default;
+
+Peers::Reload Peers::prepare_reload(const std::string& server_cert_pem,
+                                    const std::string& server_key_pem) const {
+  Reload out;
+  std::vector<std::set<std::string>> anchors;
+  for (const auto& p : cfg_.peers) {
+    auto m = read_material(p, server_cert_pem, server_key_pem);
+    anchors.push_back(fingerprints_of(p, m.anchor_pem));
+    try {
+      http::HttpsClient::check_tls(m.anchor_pem, m.client_cert_pem, m.client_key_pem);
+    } catch (const std::exception& e) {
+      throw std::runtime_error("peer " + p.id + ": " + e.what());
+    }
+    out.push_back(std::move(m));
+  }
+  check_distinct(cfg_.peers, anchors, own_ca_pem_);
+  return out;
+}
+
+void Peers::install(Reload reload) {
+  for (std::size_t i = 0; i < links_.size() && i < reload.size(); ++i) {
+    auto& l = *links_[i];
+    auto& m = reload[i];
+    l.client.reload_tls(m.anchor_pem, m.client_cert_pem, m.client_key_pem);  // checked by prepare_reload
+    auto fresh = std::make_shared<const Anchor>(Anchor{m.anchor_pem, fingerprints_of(l.cfg, m.anchor_pem)});
+    std::lock_guard lock(l.mutex);
+    l.anchor = std::move(fresh);
+  }
+}
+
+std::shared_ptr<const Peers::Anchor> Peers::anchor(const std::string& peer_id) const {
+  auto& l = link(peer_id);
+  std::lock_guard lock(l.mutex);
+  return l.anchor;
+}
 
 Peers::Link& Peers::link(const std::string& peer_id) const {
   for (const auto& l : links_)
@@ -78,32 +140,39 @@ Peers::Link& Peers::link(const std::string& peer_id) const {
 std::optional<std::string> Peers::authenticate(const http::TlsInfo& tls) const {
   if (!tls.client_cert_verified || tls.client_anchor_fingerprint.empty()) return std::nullopt;
   for (const auto& l : links_)
-    if (l->cfg.id == tls.client_cn && l->anchor_fingerprints.contains(tls.client_anchor_fingerprint))
+    if (l->cfg.id == tls.client_cn && anchor(l->cfg.id)->fingerprints.contains(tls.client_anchor_fingerprint))
       return l->cfg.id;
   return std::nullopt;
 }
 
 std::string Peers::trust_anchors_pem() const {
+  Reload current;
+  for (const auto& l : links_) current.push_back({anchor(l->cfg.id)->pem, {}, {}});
+  return trust_anchors_pem(current);
+}
+
+std::string Peers::trust_anchors_pem(const Reload& reload) {
   std::string out;
-  for (const auto& l : links_) out += l->anchor_pem + (l->anchor_pem.ends_with('\n') ? "" : "\n");
+  for (const auto& m : reload) out += m.anchor_pem + (m.anchor_pem.ends_with('\n') ? "" : "\n");
   return out;
 }
 
-const std::string& Peers::trust_anchor_pem(const std::string& peer_id) const {
-  return link(peer_id).anchor_pem;
+std::string Peers::trust_anchor_pem(const std::string& peer_id) const {
+  return anchor(peer_id)->pem;
 }
 
 bool Peers::is_trust_anchor(const std::string& peer_id, const std::string& ca_pem) const {
   auto certs = crypto::split_pem_certificates(ca_pem);
   if (certs.size() != 1) return false;
   try {
-    return link(peer_id).anchor_fingerprints.contains(crypto::inspect_cert(certs.front()).fingerprint_sha256);
+    return anchor(peer_id)->fingerprints.contains(crypto::inspect_cert(certs.front()).fingerprint_sha256);
   } catch (const std::exception&) {
     return false;
   }
 }
 
-boost::asio::awaitable<http::ClientResponse> Peers::call(const std::string& peer_id, http::ClientRequest req) {
+boost::asio::awaitable<http::ClientResponse> Peers::call(const std::string& peer_id,
+                                                         http::ClientRequest req) {
   Link& l = link(peer_id);
   {
     std::lock_guard lock(l.mutex);

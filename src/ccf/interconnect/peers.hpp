@@ -36,7 +36,7 @@ class Peers {
   std::optional<std::string> authenticate(const http::TlsInfo& tls) const;
   // Every peer's trust anchors, for the listener's client-certificate trust store.
   std::string trust_anchors_pem() const;
-  const std::string& trust_anchor_pem(const std::string& peer_id) const;
+  std::string trust_anchor_pem(const std::string& peer_id) const;
   // True when ca_pem is exactly one certificate, one of the peer's configured anchors.
   bool is_trust_anchor(const std::string& peer_id, const std::string& ca_pem) const;
 
@@ -47,10 +47,25 @@ class Peers {
 
   std::vector<PeerStats> stats() const;
 
+  // SIGHUP, in two steps so that a daemon reloads all or nothing: prepare re-reads every peer's trust anchor
+  // file and the certificate presented to peers (its own client_cert/client_key files, else the given server
+  // pair) and checks them, throwing on any problem; install (no throw) makes them current: peers are then
+  // recognised by the new anchors and new pooled connections present the new certificate.
+  struct Material {
+    std::string anchor_pem, client_cert_pem, client_key_pem;
+  };
+  using Reload = std::vector<Material>;  // one per peer, in configuration order
+  Reload prepare_reload(const std::string& server_cert_pem, const std::string& server_key_pem) const;
+  static std::string trust_anchors_pem(const Reload& reload);  // what trust_anchors_pem() says after install
+  void install(Reload reload);
+
  private:
   struct Link;
+  struct Anchor;
   Link& link(const std::string& peer_id) const;
+  std::shared_ptr<const Anchor> anchor(const std::string& peer_id) const;
   const config::CcfConfig& cfg_;
+  std::string own_ca_pem_;
   std::vector<std::unique_ptr<Link>> links_;
 };
 

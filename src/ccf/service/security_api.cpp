@@ -605,15 +605,19 @@ model::AccessTokenRsp SecurityService::issue(const std::string& client_id, const
                               {"ccf_id", ctx_.config.ccf.id}};
   if (!onboarded_ccf.empty()) claims["onboarded_ccf_id"] = onboarded_ccf;
   model::AccessTokenRsp rsp;
-  rsp.access_token = crypto::jws_sign_es256(claims, ctx_.pki.signing_key_pem, ctx_.pki.signing_kid);
+  const auto key = ctx_.pki.signing->current();
+  rsp.access_token = crypto::jws_sign_es256(claims, key->private_pem, key->kid);
   rsp.expires_in = ttl;
   rsp.scope = scope;
   return rsp;
 }
 
+// The current key, and after a rotation the previous one for as long as tokens it signed may be valid.
 nlohmann::json SecurityService::jwks() const {
-  return {{"keys", nlohmann::json::array({crypto::jwk_from_public_key_pem(ctx_.pki.signing_public_pem,
-                                                                          ctx_.pki.signing_kid)})}};
+  auto keys = nlohmann::json::array();
+  for (const auto& key : ctx_.pki.signing->verification_keys(false))
+    keys.push_back(crypto::jwk_from_public_key_pem(key->public_pem, key->kid));
+  return {{"keys", keys}};
 }
 
 }  // namespace capif::ccf

@@ -23,9 +23,19 @@ using tcp = asio::ip::tcp;
 namespace {
 constexpr auto nothrow = asio::as_tuple(asio::use_awaitable);
 
+// The TLS context new connections are made with, and the settings its callbacks point into.
+struct TlsSetup {
+  explicit TlsSetup(tls::ClientTls c) : cfg(std::move(c)), ctx(tls::make_client_context(cfg)) {}
+  tls::ClientTls cfg;
+  ssl::context ctx;
+  std::uint64_t generation = 0;  // connections of an older generation are not reused after a reload
+};
+
 // One connection; a plain-HTTP one uses the socket under the (never handshaken) TLS stream.
 struct Connection {
-  Connection(asio::any_io_executor ex, ssl::context& ctx, bool secure) : stream(ex, ctx), secure(secure) {}
+  Connection(asio::any_io_executor ex, std::shared_ptr<TlsSetup> t, bool secure)
+      : setup(std::move(t)), stream(ex, setup->ctx), secure(secure) {}
+  std::shared_ptr<TlsSetup> setup;  // outlives the stream: declared first
   ssl::stream<tcp::socket> stream;
   beast::flat_buffer buffer;
   bool secure;
@@ -69,29 +79,48 @@ struct HttpsClient::Impl {
   Impl(asio::any_io_executor ex, ClientConfig c)
       : executor(ex),
         cfg(std::move(c)),
-        tls_cfg{cfg.ca_pem,
-                cfg.client_cert_pem,
-                cfg.client_key_pem,
-                cfg.max_tls_version,
-                cfg.psk_identity.empty() ? nullptr : &cfg.psk_identity,
-                cfg.psk_identity.empty() ? nullptr : &cfg.psk_key},
-        ctx(tls::make_client_context(tls_cfg)) {}
+        setup(std::make_shared<TlsSetup>(tls_settings(cfg.ca_pem, cfg.client_cert_pem, cfg.client_key_pem))) {
+  }
 
   asio::any_io_executor executor;
-  ClientConfig cfg;
-  tls::ClientTls tls_cfg;  // the context's PSK callbacks point into it
-  ssl::context ctx;
+  ClientConfig cfg;  // the PSK settings of the TLS contexts point into it
   std::mutex mutex;
+  std::shared_ptr<TlsSetup> setup;  // under mutex: replaced by reload_tls
   std::map<std::string, std::deque<std::unique_ptr<Connection>>> idle;
   std::atomic<std::size_t> handshakes{0};
 
+  tls::ClientTls tls_settings(const std::string& ca, const std::string& cert, const std::string& key) const {
+    return {ca,
+            cert,
+            key,
+            cfg.max_tls_version,
+            cfg.psk_identity.empty() ? nullptr : &cfg.psk_identity,
+            cfg.psk_identity.empty() ? nullptr : &cfg.psk_key};
+  }
+
+  std::shared_ptr<TlsSetup> current_setup() {
+    std::lock_guard lock(mutex);
+    return setup;
+  }
+
+  void reload_tls(const std::string& ca, const std::string& cert, const std::string& key) {
+    auto fresh = std::make_shared<TlsSetup>(tls_settings(ca, cert, key));  // throws on bad material
+    std::lock_guard lock(mutex);
+    fresh->generation = setup->generation + 1;
+    setup = std::move(fresh);
+  }
+
   std::unique_ptr<Connection> take_idle(const std::string& origin) {
+    std::unique_ptr<Connection> stale;  // closed outside the lock, by the caller that took it
     std::lock_guard lock(mutex);
     auto& q = idle[origin];
-    if (q.empty()) return nullptr;
-    auto c = std::move(q.back());
-    q.pop_back();
-    return c;
+    while (!q.empty()) {
+      auto c = std::move(q.back());
+      q.pop_back();
+      if (c->setup->generation == setup->generation) return c;
+      stale = std::move(c);
+    }
+    return nullptr;
   }
 
   void give_back(const std::string& origin, std::unique_ptr<Connection> c) {
@@ -105,7 +134,7 @@ struct HttpsClient::Impl {
     // forwarding from its server threads then never hops to another thread.
     asio::any_io_executor ex = executor;
     if (!ex) ex = co_await asio::this_coro::executor;  // (not in ?: — GCC 12 double-destroys its temporaries)
-    auto c = std::make_unique<Connection>(ex, ctx, url.secure);
+    auto c = std::make_unique<Connection>(ex, current_setup(), url.secure);
     ScopedDeadline deadline(co_await asio::this_coro::executor, c->stream.next_layer(), cfg.connect_timeout);
     tcp::resolver resolver(ex);
     auto [rec, results] = co_await resolver.async_resolve(url.host, url.port, nothrow);
@@ -234,6 +263,16 @@ asio::awaitable<ClientResponse> HttpsClient::request(ClientRequest request) {
 
 std::size_t HttpsClient::handshakes() const {
   return impl_->handshakes.load();
+}
+
+void HttpsClient::reload_tls(const std::string& ca_pem, const std::string& cert_pem,
+                             const std::string& key_pem) {
+  impl_->reload_tls(ca_pem, cert_pem, key_pem);
+}
+
+void HttpsClient::check_tls(const std::string& ca_pem, const std::string& cert_pem,
+                            const std::string& key_pem) {
+  tls::make_client_context({ca_pem, cert_pem, key_pem});
 }
 
 struct BlockingClient::Impl {

@@ -1,6 +1,7 @@
 #include "capif/http/server.hpp"
 
 #include "capif/crypto/encoding.hpp"
+#include "capif/log_executor.hpp"
 #include "capif/metrics.hpp"
 #include "capif/problem.hpp"
 #include "tls.hpp"
@@ -137,23 +138,25 @@ struct Server::Impl {
     return ssl_ctx;
   }
 
-  void reload_certificate(const std::string& chain_pem, const std::string& key_pem) {
+  void reload_tls(const ServerTlsMaterial& m) {
     if (cfg.plaintext) throw std::logic_error("a plaintext server has no certificate");
-    std::string anchors;
+    std::string client_ca, anchors;
     {
       std::lock_guard lock(ctx_mutex);
+      client_ca = m.client_ca_pem.value_or(cfg.client_ca_pem);
       anchors = added_anchors;
     }
     auto fresh = std::make_shared<ssl::context>(tls::make_server_context(
-        {chain_pem, key_pem, cfg.client_ca_pem + anchors, cfg.min_tls_version,
-         cfg.psk_lookup ? &cfg.psk_lookup : nullptr}));  // throws on a bad or mismatched pair
+        {m.cert_chain_pem, m.key_pem, client_ca + anchors, cfg.min_tls_version,
+         cfg.psk_lookup ? &cfg.psk_lookup : nullptr}));  // throws on a bad or mismatched pair, bad anchors
     std::lock_guard lock(ctx_mutex);
     if (added_anchors != anchors)
       tls::add_trust_anchors(fresh->native_handle(), added_anchors.substr(anchors.size()));
+    cfg.client_ca_pem = std::move(client_ca);
     ssl_ctx = std::move(fresh);
   }
 
-  // SIGINT/SIGTERM stop; SIGHUP (when the daemon gave on_sighup) reloads the certificate and waits again.
+  // SIGINT/SIGTERM stop; SIGHUP (when the daemon gave on_sighup) reloads key material and waits again.
   void wait_signal() {
     signals.async_wait([this](beast::error_code ec, int signo) {
       if (ec) return;
@@ -162,11 +165,9 @@ struct Server::Impl {
         return;
       }
       try {
-        auto [chain, key] = cfg.on_sighup();
-        reload_certificate(chain, key);
-        spdlog::info("SIGHUP: reloaded the TLS certificate; new connections use it, open ones keep theirs");
+        cfg.on_sighup();
       } catch (const std::exception& e) {
-        spdlog::error("SIGHUP: certificate not reloaded, keeping the current one: {}", e.what());
+        spdlog::error("SIGHUP: nothing reloaded, keeping the current certificates and keys: {}", e.what());
       }
       wait_signal();
     });
@@ -174,7 +175,8 @@ struct Server::Impl {
 
   asio::awaitable<void> accept_loop() {
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), nothrow);
+      auto strand = asio::make_strand(ioc);
+      auto [ec, socket] = co_await acceptor.async_accept(strand, nothrow);
       if (ec) {
         if (stopping || ec == asio::error::operation_aborted) co_return;
         spdlog::warn("accept failed: {}", ec.message());
@@ -186,8 +188,11 @@ struct Server::Impl {
         socket.close(ec);
         continue;
       }
-      auto ex = socket.get_executor();
-      asio::co_spawn(ex, session(std::move(socket)), [](std::exception_ptr e) {
+      // The connection's coroutine runs with its LogContext current (capif/log_executor.hpp): the id of the
+      // request being served is in every line logged meanwhile, by handlers and services too.
+      auto log = std::make_shared<LogContext>();
+      LogContextExecutor ex(std::move(strand), log);
+      asio::co_spawn(ex, session(std::move(socket), log), [](std::exception_ptr e) {
         if (!e) return;
         try {
           std::rethrow_exception(e);
@@ -208,7 +213,7 @@ struct Server::Impl {
     failed = static_cast<bool>(ec);
   }
 
-  asio::awaitable<void> session(tcp::socket socket) {
+  asio::awaitable<void> session(tcp::socket socket, std::shared_ptr<LogContext> log) {
     ++connections;
     struct Release {
       std::atomic<std::size_t>& n;
@@ -225,7 +230,7 @@ struct Server::Impl {
       TlsInfo info;
       info.plaintext = true;
       info.remote_address = remote;
-      co_await serve(stream.next_layer(), deadline, info);
+      co_await serve(stream.next_layer(), deadline, info, *log);
       stream.lowest_layer().close(ignored);
       co_return;
     }
@@ -245,7 +250,7 @@ struct Server::Impl {
                     : tls_info.client_cert_presented ? "certificate"
                                                      : "server_only",
                     "ok");
-    co_await serve(stream, deadline, tls_info);
+    co_await serve(stream, deadline, tls_info, *log);
     deadline.arm(std::chrono::milliseconds(1000));
     co_await stream.async_shutdown(nothrow);
     deadline.disarm();
@@ -253,7 +258,7 @@ struct Server::Impl {
   }
 
   template <class S>
-  asio::awaitable<void> serve(S& stream, Deadline& deadline, const TlsInfo& tls_info) {
+  asio::awaitable<void> serve(S& stream, Deadline& deadline, const TlsInfo& tls_info, LogContext& log) {
     beast::flat_buffer buffer;
     for (;;) {
       if (buffer.size() == 0) {  // keep-alive: wait for the first byte of the next request
@@ -314,12 +319,13 @@ struct Server::Impl {
       // shares one id), else a fresh one. Handlers see it as the request's x-request-id header.
       const std::string rid = request_id(req);
       req.headers["x-request-id"] = rid;
+      log.request_id = rid;  // until the answer is written
       std::string api = "unmatched";
       Response resp = co_await dispatch(req, tls_info, api);
       resp.headers.emplace_back("X-Request-Id", rid);
       count_request(api, resp.status, metrics::seconds_since(started));
-      spdlog::debug("{} {} -> {} ({}, {:.1f} ms) rid={}", req.method, req.path, resp.status,
-                    tls_info.remote_address, metrics::seconds_since(started) * 1000, rid);
+      spdlog::debug("{} {} -> {} ({}, {:.1f} ms)", req.method, req.path, resp.status, tls_info.remote_address,
+                    metrics::seconds_since(started) * 1000);
       --in_flight;
       if (resp.websocket) {
         if (beast::websocket::is_upgrade(msg)) {
@@ -336,6 +342,7 @@ struct Server::Impl {
       keep_alive = keep_alive && !stopping;
       bool failed = false;
       co_await write_and_count(stream, deadline, std::move(resp), version, keep_alive, failed);
+      log.request_id.clear();
       if (failed || !keep_alive) break;
     }
   }
@@ -417,7 +424,7 @@ struct Server::Impl {
     } catch (const ApiError& e) {
       co_return problem_response(e, instance);
     } catch (const std::exception& e) {
-      spdlog::error("{} {} failed: {} rid={}", req.method, req.target, e.what(), req.headers["x-request-id"]);
+      spdlog::error("{} {} failed: {}", req.method, req.target, e.what());
       co_return problem_response(ApiError::internal("internal error"), instance);
     }
   }
@@ -479,8 +486,8 @@ void Server::stop() {
   asio::post(impl_->ioc, [this] { impl_->begin_stop(); });
 }
 
-void Server::reload_certificate(const std::string& cert_chain_pem, const std::string& key_pem) {
-  impl_->reload_certificate(cert_chain_pem, key_pem);
+void Server::reload_tls(const ServerTlsMaterial& material) {
+  impl_->reload_tls(material);
 }
 
 boost::asio::any_io_executor Server::executor() {
