@@ -100,9 +100,13 @@ std::optional<model::APIInvokerEnrolmentDetails> InvokerManagement::replace(
                  p.pending_id, id, p.pending_id);
     return std::nullopt;
   }
-  rec = updated(std::move(rec), std::move(in));
-  ctx_.store.put_invoker(rec, {{invoker_event("API_INVOKER_UPDATED", id)}, {}});
-  return rec.details;
+  auto next = updated(rec, std::move(in));
+  // Only onto the record read above: an invoker offboarded (or changed) meanwhile is not brought back.
+  if (!ctx_.store.update_invoker(rec, next, {{invoker_event("API_INVOKER_UPDATED", id)}, {}})) {
+    if (!ctx_.store.invoker(id)) throw ApiError::not_found("API invoker " + id + " is not onboarded");
+    throw ApiError::conflict("API invoker " + id + " was changed by a concurrent request; send it again");
+  }
+  return next.details;
 }
 
 std::optional<model::APIInvokerEnrolmentDetails> InvokerManagement::update(
@@ -155,8 +159,17 @@ void InvokerManagement::close_update(const PendingOnboarding& p) {
       note.apiInvokerEnrolmentDetails = rec.details;
       m.url = rec.details.notificationDestination;
       m.body = model::to_json(note).dump();
-      ctx_.store.close_onboarding(p.pending_id, rec, {{invoker_event("API_INVOKER_UPDATED", id)}, {m}});
-      spdlog::info("update {} of API invoker {} approved", p.pending_id, id);
+      // Applied only onto the record read above, in the transaction that closes the request: an invoker
+      // offboarded (or changed) since is neither brought back nor overwritten.
+      if (ctx_.store.update_invoker(*current, rec, {{invoker_event("API_INVOKER_UPDATED", id)}, {m}},
+                                    p.pending_id)) {
+        spdlog::info("update {} of API invoker {} approved", p.pending_id, id);
+        return;
+      }
+      ctx_.store.close_onboarding(p.pending_id, std::nullopt, {});
+      spdlog::warn("update {} of API invoker {} dropped: the invoker was offboarded or changed while it was "
+                   "approved",
+                   p.pending_id, id);
       return;
     } catch (const ApiError& e) {
       spdlog::warn("update {} cannot be approved: {}; rejecting it", p.pending_id, e.detail());

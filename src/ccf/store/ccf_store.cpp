@@ -286,6 +286,28 @@ void CcfStore::put_invoker(const InvokerRecord& rec, const Notices& notices) {
   applied(plan);
 }
 
+bool CcfStore::update_invoker(const InvokerRecord& expected, const InvokerRecord& rec, const Notices& notices,
+                              const std::optional<std::string>& close_pending) {
+  std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
+  bool changed = false;
+  db_.transaction([&](store::Database& db) {
+    db.exec(
+        "UPDATE invokers SET doc=?, cert_fingerprint=?, secret_hash=? "
+        "WHERE api_invoker_id=? AND doc=? AND cert_fingerprint=?",
+        {model::to_json(rec.details).dump(), rec.cert_fingerprint, rec.secret_hash, *rec.details.apiInvokerId,
+         model::to_json(expected.details).dump(), expected.cert_fingerprint});
+    db.query("SELECT changes()", {}, [&](const store::Statement& s) { changed = s.integer(0) > 0; });
+    if (!changed) return;
+    write_plan(db, plan);
+    if (close_pending) db.exec("DELETE FROM pending_onboardings WHERE pending_id=?", {*close_pending});
+  });
+  if (!changed) return false;
+  index_invoker(rec);
+  applied(plan);
+  return true;
+}
+
 void CcfStore::index_invoker(const InvokerRecord& rec) {
   const std::string& id = *rec.details.apiInvokerId;
   std::unique_lock lock(mutex_);

@@ -110,6 +110,11 @@ class CcfStore {
   // Every write takes the Notices the change causes; they are written to the outbox in the same
   // transaction (notices.hpp).
   void put_invoker(const InvokerRecord& rec, const Notices& notices = {});  // insert or replace
+  // Replaces an onboarded invoker's record with `rec` only if it is still `expected` (the stored document
+  // and certificate): false, and nothing written, when it was offboarded or changed meanwhile. With
+  // `close_pending`, that pending request is removed in the same transaction.
+  bool update_invoker(const InvokerRecord& expected, const InvokerRecord& rec, const Notices& notices = {},
+                      const std::optional<std::string>& close_pending = std::nullopt);
   // Also removes the invoker's security context and its event subscriptions.
   void delete_invoker(const std::string& id, const Notices& notices = {});
   std::optional<InvokerRecord> invoker(const std::string& id) const;
