@@ -168,6 +168,46 @@ TEST_F(Approval, ARejectedUpdateIsNotAppliedAndTheInvokerIsToldWhereItWasListeni
   EXPECT_EQ(body_json(r)["notificationDestination"], inv.details["notificationDestination"]);
 }
 
+// The approval applies what the update asked for onto the record as it is then: a certificate renewed
+// while the update waited (no approval needed for that) stays.
+TEST_F(Approval, AnApprovedUpdateKeepsACertificateRenewedWhileItWaited) {
+  auto inv = approved_invoker();
+  const std::string url = invokers_url(*ccf_) + "/" + std::string(inv.details["apiInvokerId"]);
+  auto r = send(*inv.client, "PATCH", url, json{{"apiInvokerInformation", "alice v2"}}.dump(),
+                "application/merge-patch+json");
+  ASSERT_EQ(r.status, 202) << r.body;
+  const auto key = crypto::generate_ec_key_pem();
+  auto renewed = inv.details;
+  renewed["onboardingInformation"] = {{"apiInvokerPublicKey", crypto::make_csr_pem(key, "x")}};
+  r = send_json(*inv.client, "PUT", url, renewed);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string cert = body_json(r)["onboardingInformation"]["apiInvokerCertificate"];
+  ccf_->run_command("approve --id " + std::string(pending(*ccf_).at(0)["pendingId"]));
+  auto got = callback_.wait_for(2, kWait);
+  ASSERT_EQ(got.size(), 2u);
+  auto note = json::parse(got[1].body);
+  EXPECT_EQ(note["result"], true);
+  EXPECT_EQ(note["apiInvokerEnrolmentDetails"]["apiInvokerInformation"], "alice v2");
+  EXPECT_EQ(note["apiInvokerEnrolmentDetails"]["onboardingInformation"]["apiInvokerCertificate"], cert);
+  auto client = make_client(*ccf_, cert, key);  // the renewed certificate still works
+  r = send_json(*client, "PUT", url, note["apiInvokerEnrolmentDetails"]);
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
+// A newer update replaces the undecided older one: one request per invoker waits.
+TEST_F(Approval, ANewerUpdateReplacesTheWaitingOne) {
+  auto inv = approved_invoker();
+  const std::string url = invokers_url(*ccf_) + "/" + std::string(inv.details["apiInvokerId"]);
+  for (const char* info : {"first", "second"})
+    ASSERT_EQ(send(*inv.client, "PATCH", url, json{{"apiInvokerInformation", info}}.dump(),
+                   "application/merge-patch+json")
+                  .status,
+              202);
+  auto list = pending(*ccf_);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["apiInvokerInformation"], "second");
+}
+
 TEST_F(Approval, ARequestNobodyDecidesExpiresAsARejection) {
   start("  pending_ttl_s: 1\n");
   auto [key, status] = request("bob");

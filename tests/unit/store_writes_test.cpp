@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace capif;
 using namespace capif::ccf;
 using namespace capif::ccf::store_test;
@@ -51,6 +53,32 @@ TEST(StoreWrites, AnInvokerUpdateDoesNotOverwriteAChangeMadeMeanwhile) {
   stale.details.apiInvokerInformation = "by a stale approval";
   EXPECT_FALSE(s.update_invoker(read, stale));
   EXPECT_EQ(s.invoker("INV1")->details.apiInvokerInformation, "by a PUT");
+}
+
+// One pending update per invoker: a newer one replaces an undecided older one; offboarding removes them.
+TEST(StoreWrites, ANewerUpdateReplacesTheUndecidedOneAndOffboardingRemovesThem) {
+  TempDb t;
+  CcfStore s(t.file());
+  s.put_invoker(invoker("INV1"));
+  s.put_invoker(invoker("INV2"));
+  PendingOnboarding onboarding = pending_update("ONB0", "");
+  onboarding.details.apiInvokerId.reset();
+  EXPECT_EQ(s.add_pending_onboarding(onboarding), 0);
+  EXPECT_EQ(s.add_pending_onboarding(pending_update("ONB1", "INV1")), 0);
+  EXPECT_EQ(s.add_pending_onboarding(pending_update("ONB2", "INV2")), 0);
+  EXPECT_EQ(s.add_pending_onboarding(pending_update("ONB3", "INV1")), 1);
+  auto ids = [&] {
+    std::vector<std::string> out;
+    for (const auto& p : s.pending_onboardings()) out.push_back(p.pending_id);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(ids(), (std::vector<std::string>{"ONB0", "ONB2", "ONB3"}));
+  // A decided one is the operator's: it is closed by the daemon, not replaced.
+  ASSERT_TRUE(s.decide_onboarding("ONB3", true));
+  EXPECT_EQ(s.add_pending_onboarding(pending_update("ONB4", "INV1")), 0);
+  s.delete_invoker("INV1");
+  EXPECT_EQ(ids(), (std::vector<std::string>{"ONB0", "ONB2"}));
 }
 
 }  // namespace

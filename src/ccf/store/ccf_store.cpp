@@ -322,6 +322,7 @@ void CcfStore::delete_invoker(const std::string& id, const Notices& notices) {
   db_.transaction([&](store::Database& db) {
     write_plan(db, plan);
     drop_subscriptions_db(db, id);
+    db.exec("DELETE FROM pending_onboardings WHERE json_extract(doc, '$.apiInvokerId')=?", {id});
     db.exec("DELETE FROM security_contexts WHERE api_invoker_id=?", {id});
     db.exec("DELETE FROM invokers WHERE api_invoker_id=?", {id});
   });
@@ -893,12 +894,19 @@ std::int64_t CcfStore::outbox_size() const {
   return n;
 }
 
-void CcfStore::add_pending_onboarding(const PendingOnboarding& p) {
+int CcfStore::add_pending_onboarding(const PendingOnboarding& p) {
   std::lock_guard writer(write_mutex_);
+  int replaced = 0;
   db_.transaction([&](store::Database& db) {
+    if (p.details.apiInvokerId) {
+      db.exec("DELETE FROM pending_onboardings WHERE decision IS NULL AND json_extract(doc, '$.apiInvokerId')=?",
+              {*p.details.apiInvokerId});
+      db.query("SELECT changes()", {}, [&](const store::Statement& s) { replaced = static_cast<int>(s.integer(0)); });
+    }
     db.exec("INSERT INTO pending_onboardings(pending_id, doc, created_at_ms, decision) VALUES (?,?,?,NULL)",
             {p.pending_id, model::to_json(p.details).dump(), p.created_at_ms});
   });
+  return replaced;
 }
 
 std::vector<PendingOnboarding> CcfStore::pending_onboardings(bool decided_only) const {

@@ -82,8 +82,10 @@ struct PeerPublication {
 // (onboarding.require_approval); `capif-ccf approve|reject` sets the decision, the daemon acts on it.
 struct PendingOnboarding {
   std::string pending_id;
-  // As requested (CSR in apiInvokerPublicKey). apiInvokerId set: an update of that invoker, the details it
-  // gets when approved.
+  // As requested (CSR in apiInvokerPublicKey). apiInvokerId set: an update of that invoker, holding only
+  // what needs the approval (apiList, notificationDestination, apiInvokerInformation), the key the request
+  // asked for and, in apiInvokerCertificate, the certificate the invoker had then; approval applies them
+  // onto the record as it is at that time (a key renewed meanwhile stays).
   model::APIInvokerEnrolmentDetails details;
   std::int64_t created_at_ms = 0;
   std::optional<std::string> decision;  // "approve" | "reject"
@@ -198,7 +200,9 @@ class CcfStore {
 
   // Onboardings waiting for approval. decide_onboarding may run in another process (the operator command):
   // it only writes the decision; the daemon reads decided ones and closes them.
-  void add_pending_onboarding(const PendingOnboarding& p);
+  // An update (apiInvokerId set) replaces an undecided update of the same invoker: returns how many it
+  // replaced. delete_invoker removes the invoker's pending updates.
+  int add_pending_onboarding(const PendingOnboarding& p);
   std::vector<PendingOnboarding> pending_onboardings(bool decided_only = false) const;
   bool decide_onboarding(const std::string& pending_id, bool approve);  // false: unknown or decided
   // Removes the pending request and, when approved, adds (or, for an update, replaces) the invoker, in one
