@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <thread>
 
 using namespace capif::testing;
 namespace crypto = capif::crypto;
@@ -208,14 +209,32 @@ TEST_F(Approval, ANewerUpdateReplacesTheWaitingOne) {
   EXPECT_EQ(list[0]["apiInvokerInformation"], "second");
 }
 
-TEST_F(Approval, ARequestNobodyDecidesExpiresAsARejection) {
+// A new onboarding nobody decided in time is removed without calling its notificationDestination, which the
+// operator never approved.
+TEST_F(Approval, AnOnboardingNobodyDecidesExpiresWithoutACall) {
   start("  pending_ttl_s: 1\n");
   auto [key, status] = request("bob");
   ASSERT_EQ(status, 202);
   ASSERT_EQ(pending(*ccf_).size(), 1u);
-  auto got = callback_.wait_for(1, kWait);
-  ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(json::parse(got[0].body)["result"], false);
+  for (int i = 0; i < 50 && !pending(*ccf_).empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_TRUE(pending(*ccf_).empty());
+  EXPECT_TRUE(callback_.wait_for(1, std::chrono::milliseconds(500)).empty());
+}
+
+// An update nobody decided in time is rejected: {result: false} to the destination the invoker has.
+TEST_F(Approval, AnUpdateNobodyDecidesExpiresAsARejectionToTheApprovedDestination) {
+  start("  pending_ttl_s: 2\n");
+  auto inv = approved_invoker();
+  const std::string url = invokers_url(*ccf_) + "/" + std::string(inv.details["apiInvokerId"]);
+  CaptureServer next;
+  auto r = send(*inv.client, "PATCH", url,
+                json{{"notificationDestination", callback_url(next.port(), "onboarding")}}.dump(),
+                "application/merge-patch+json");
+  ASSERT_EQ(r.status, 202) << r.body;
+  auto got = callback_.wait_for(2, kWait);  // the onboarding's, then the expiry
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(json::parse(got[1].body)["result"], false);
+  EXPECT_TRUE(next.wait_for(1, std::chrono::milliseconds(300)).empty());
   EXPECT_TRUE(pending(*ccf_).empty());
 }
 

@@ -3,6 +3,7 @@
 #include "capif/crypto/encoding.hpp"
 #include "capif/crypto/error.hpp"
 #include "capif/crypto/pki.hpp"
+#include "capif/metrics.hpp"
 #include "ccf/service/capif_events.hpp"
 #include "ccf/service/features.hpp"
 #include "ccf/service/security_api.hpp"
@@ -207,11 +208,22 @@ void InvokerManagement::close_update(const PendingOnboarding& p) {
 }
 
 std::size_t InvokerManagement::process_decisions() {
-  // Requests nobody decided in time are rejected (the invoker is told, as for a rejection).
+  // Requests nobody decided in time: an update is rejected (the invoker is told at the destination it has,
+  // the approved one); a new onboarding is removed without a call, its notificationDestination was never
+  // approved (logged and counted).
   const auto expired_before = unix_now_ms() - ctx_.config.onboarding.pending_ttl_s * 1000;
-  for (const auto& p : ctx_.store.pending_onboardings())
-    if (!p.decision && p.created_at_ms <= expired_before && ctx_.store.decide_onboarding(p.pending_id, false))
-      spdlog::info("request {} was not decided within onboarding.pending_ttl_s: rejected", p.pending_id);
+  for (const auto& p : ctx_.store.pending_onboardings()) {
+    if (p.decision || p.created_at_ms > expired_before) continue;
+    if (p.details.apiInvokerId) {
+      if (ctx_.store.decide_onboarding(p.pending_id, false))
+        spdlog::info("update {} was not decided within onboarding.pending_ttl_s: rejected", p.pending_id);
+    } else if (ctx_.store.expire_onboarding(p.pending_id)) {
+      metrics::Registry::global().inc("capif_onboarding_requests_expired_total");
+      spdlog::warn("onboarding request {} was not decided within onboarding.pending_ttl_s: removed (its "
+                   "notificationDestination, never approved, is not called)",
+                   p.pending_id);
+    }
+  }
   std::size_t n = 0;
   for (auto& p : ctx_.store.pending_onboardings(true)) {
     if (p.details.apiInvokerId) {
