@@ -49,6 +49,14 @@ class Approval : public ::testing::Test {
     details["onboardingInformation"].erase("onboardingSecret");
     return {details, make_client(*ccf_, cert, key)};
   }
+  // PATCHes the invoker's notificationDestination to `next`; returns the status.
+  int patch_destination(Approved& inv, const std::string& url, CaptureServer& next) {
+    auto r = send(*inv.client, "PATCH", url,
+                  json{{"notificationDestination", callback_url(next.port(), "onboarding")}}.dump(),
+                  "application/merge-patch+json");
+    EXPECT_TRUE(r.body.empty()) << r.body;
+    return r.status;
+  }
   // POSTs an onboarding whose notificationDestination is the callback; returns the key and the status.
   std::pair<std::string, int> request(const std::string& info) {
     const auto key = crypto::generate_ec_key_pem();
@@ -155,16 +163,13 @@ TEST_F(Approval, ARejectedUpdateIsNotAppliedAndTheInvokerIsToldWhereItWasListeni
   auto inv = approved_invoker();
   const std::string url = invokers_url(*ccf_) + "/" + std::string(inv.details["apiInvokerId"]);
   CaptureServer next;
-  auto r = send(*inv.client, "PATCH", url,
-                json{{"notificationDestination", callback_url(next.port(), "onboarding")}}.dump(),
-                "application/merge-patch+json");
-  ASSERT_EQ(r.status, 202) << r.body;
+  ASSERT_EQ(patch_destination(inv, url, next), 202);
   ccf_->run_command("reject --id " + std::string(pending(*ccf_).at(0)["pendingId"]));
   auto got = callback_.wait_for(2, kWait);  // the onboarding's, then the rejection
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(json::parse(got[1].body)["result"], false);
   EXPECT_TRUE(next.wait_for(1, std::chrono::milliseconds(300)).empty());
-  r = send_json(*inv.client, "PUT", url, inv.details);  // still the approved details: no change, 200
+  auto r = send_json(*inv.client, "PUT", url, inv.details);  // still the approved details: no change, 200
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(body_json(r)["notificationDestination"], inv.details["notificationDestination"]);
 }
@@ -227,10 +232,7 @@ TEST_F(Approval, AnUpdateNobodyDecidesExpiresAsARejectionToTheApprovedDestinatio
   auto inv = approved_invoker();
   const std::string url = invokers_url(*ccf_) + "/" + std::string(inv.details["apiInvokerId"]);
   CaptureServer next;
-  auto r = send(*inv.client, "PATCH", url,
-                json{{"notificationDestination", callback_url(next.port(), "onboarding")}}.dump(),
-                "application/merge-patch+json");
-  ASSERT_EQ(r.status, 202) << r.body;
+  ASSERT_EQ(patch_destination(inv, url, next), 202);
   auto got = callback_.wait_for(2, kWait);  // the onboarding's, then the expiry
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(json::parse(got[1].body)["result"], false);

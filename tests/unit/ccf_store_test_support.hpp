@@ -9,7 +9,7 @@ namespace capif::ccf::store_test {
 
 struct TempDb {
   std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("capif-outbox-" + crypto::random_id(""));
+      std::filesystem::temp_directory_path() / ("capif-store-" + crypto::random_id(""));
   TempDb() { std::filesystem::create_directories(dir); }
   ~TempDb() { std::filesystem::remove_all(dir); }
   std::filesystem::path file() const { return dir / "ccf.db"; }
