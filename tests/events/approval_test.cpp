@@ -221,7 +221,8 @@ TEST_F(Approval, AnOnboardingNobodyDecidesExpiresWithoutACall) {
   auto [key, status] = request("bob");
   ASSERT_EQ(status, 202);
   ASSERT_EQ(pending(*ccf_).size(), 1u);
-  for (int i = 0; i < 50 && !pending(*ccf_).empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (int i = 0; i < 50 && !pending(*ccf_).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   EXPECT_TRUE(pending(*ccf_).empty());
   EXPECT_TRUE(callback_.wait_for(1, std::chrono::milliseconds(500)).empty());
 }

@@ -165,11 +165,12 @@ TEST(Delivery, ARevocationIsNeverGivenUp) {
       json::array({{{"ipv4Addr", "127.0.0.1"}, {"port", free_port()}, {"apiPrefix", "/dead"}}});
   const std::string api = publish(ccf, prov, body)["apiId"];
   auto inv = onboard_invoker(ccf);
-  json security{
-      {"securityInfo", json::array({{{"aefId", prov.aef.id}, {"apiId", api}, {"prefSecurityMethods", {"PKI"}}}})},
-      {"notificationDestination", callback_url(free_port(), "sec")}};
+  json security{{"securityInfo",
+                 json::array({{{"aefId", prov.aef.id}, {"apiId", api}, {"prefSecurityMethods", {"PKI"}}}})},
+                {"notificationDestination", callback_url(free_port(), "sec")}};
   ASSERT_EQ(
-      send_json(*inv.client, "PUT", ccf.api_root() + "/capif-security/v1/trustedInvokers/" + inv.id, security).status,
+      send_json(*inv.client, "PUT", ccf.api_root() + "/capif-security/v1/trustedInvokers/" + inv.id, security)
+          .status,
       201);
   ASSERT_EQ(send(*inv.client, "DELETE", invokers_url(ccf) + "/" + inv.id).status, 204);
   json stats;
@@ -183,8 +184,9 @@ TEST(Delivery, ARevocationIsNeverGivenUp) {
   EXPECT_EQ(stats["pendingRevocations"], 1) << stats.dump();
   EXPECT_EQ(stats["overdueRevocations"], 1) << stats.dump();
   int status = 0;
-  EXPECT_EQ(run_capture("grep -c 'RevokeAuthorization.*given up' " + (ccf.dir() / "ccf.log").string(), &status),
-            "0\n");
+  EXPECT_EQ(
+      run_capture("grep -c 'RevokeAuthorization.*given up' " + (ccf.dir() / "ccf.log").string(), &status),
+      "0\n");
 }
 
 }  // namespace

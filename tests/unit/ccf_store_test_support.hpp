@@ -34,7 +34,8 @@ inline void add_provider(CcfStore& s, const std::string& dom, const std::vector<
   for (const auto& id : aefs_and_amfs) {
     ProviderFunction f;
     f.details.apiProvFuncId = id;
-    f.details.apiProvFuncRole = id.starts_with("AMF") ? model::ApiProviderFuncRole::AMF : model::ApiProviderFuncRole::AEF;
+    f.details.apiProvFuncRole =
+        id.starts_with("AMF") ? model::ApiProviderFuncRole::AMF : model::ApiProviderFuncRole::AEF;
     f.details.regInfo.apiProvPubKey = "csr-" + id;
     f.details.regInfo.apiProvCert = "cert-" + id;
     f.cert_fingerprint = "fp-" + id;
@@ -44,7 +45,7 @@ inline void add_provider(CcfStore& s, const std::string& dom, const std::vector<
 }
 
 inline EventSubscriptionRecord subscription(const std::string& id, const std::string& subscriber,
-                                     std::vector<std::string> events) {
+                                            std::vector<std::string> events) {
   EventSubscriptionRecord r;
   r.subscription_id = id;
   r.subscriber_id = subscriber;

@@ -103,7 +103,7 @@ TEST(StoreWrites, ASubscriptionUpdateKeepsTheCountAndDoesNotBringBackAnEndedOne)
   EXPECT_EQ(stored->reports, 1);
   EXPECT_EQ(s.subscription("S1")->reports, 1);
   EXPECT_FALSE(s.update_subscription("AMF2", "S1", read.sub));  // not the subscriber's
-  s.put_invoker(invoker("INV2"), {{onboarded("INV2")}, {}});  // the second report ends it
+  s.put_invoker(invoker("INV2"), {{onboarded("INV2")}, {}});    // the second report ends it
   ASSERT_FALSE(s.subscription("S1"));
   EXPECT_FALSE(s.update_subscription("AMF1", "S1", read.sub));
   EXPECT_FALSE(s.subscription("S1"));

@@ -152,7 +152,8 @@ InvokerRecord InvokerManagement::approved_update(InvokerRecord rec,
   in.notificationDestination = asked.notificationDestination;
   in.apiInvokerInformation = asked.apiInvokerInformation;
   // The key the request asked for, unless the certificate was renewed since it was made: the newer stays.
-  if (asked.onboardingInformation.apiInvokerCertificate == rec.details.onboardingInformation.apiInvokerCertificate)
+  if (asked.onboardingInformation.apiInvokerCertificate ==
+      rec.details.onboardingInformation.apiInvokerCertificate)
     in.onboardingInformation.apiInvokerPublicKey = asked.onboardingInformation.apiInvokerPublicKey;
   return updated(std::move(rec), std::move(in));
 }
@@ -219,9 +220,10 @@ std::size_t InvokerManagement::process_decisions() {
         spdlog::info("update {} was not decided within onboarding.pending_ttl_s: rejected", p.pending_id);
     } else if (ctx_.store.expire_onboarding(p.pending_id)) {
       metrics::Registry::global().inc("capif_onboarding_requests_expired_total");
-      spdlog::warn("onboarding request {} was not decided within onboarding.pending_ttl_s: removed (its "
-                   "notificationDestination, never approved, is not called)",
-                   p.pending_id);
+      spdlog::warn(
+          "onboarding request {} was not decided within onboarding.pending_ttl_s: removed (its "
+          "notificationDestination, never approved, is not called)",
+          p.pending_id);
     }
   }
   std::size_t n = 0;

@@ -276,9 +276,10 @@ struct NotificationDelivery::Impl {
         const auto age_ms = unix_now_ms() - head.created_at_ms;
         const bool overdue = age_ms >= ctx.config.notifications.give_up_after_s * 1000;
         if (overdue && is_revocation(head.kind) && head.attempts % kOverdueLogEvery == 0)
-          spdlog::error("{} #{} to {} still undelivered after {} attempts in {} s (queue {}): revocations are "
-                        "never given up; the receiver trusts the revoked invoker until it arrives",
-                        head.kind, head.seq, head.url, head.attempts + 1, age_ms / 1000, queue);
+          spdlog::error(
+              "{} #{} to {} still undelivered after {} attempts in {} s (queue {}): revocations are "
+              "never given up; the receiver trusts the revoked invoker until it arrives",
+              head.kind, head.seq, head.url, head.attempts + 1, age_ms / 1000, queue);
         if (overdue && !is_revocation(head.kind)) {
           spdlog::error("{} #{} to {} given up after {} attempts in {} s (queue {})", head.kind, head.seq,
                         head.url, head.attempts + 1, age_ms / 1000, queue);
@@ -343,12 +344,9 @@ nlohmann::json NotificationDelivery::stats() const {
   const auto& ctx = impl_->ctx;
   const auto revocations =
       ctx.store.pending_revocations(unix_now_ms() - ctx.config.notifications.give_up_after_s * 1000);
-  return {{"pending", impl_->ctx.store.outbox_size()},
-          {"delivered", impl_->delivered.load()},
-          {"failedAttempts", impl_->failed_attempts.load()},
-          {"givenUp", impl_->given_up.load()},
-          {"pendingRevocations", revocations.first},
-          {"overdueRevocations", revocations.second}};
+  return {{"pending", impl_->ctx.store.outbox_size()},       {"delivered", impl_->delivered.load()},
+          {"failedAttempts", impl_->failed_attempts.load()}, {"givenUp", impl_->given_up.load()},
+          {"pendingRevocations", revocations.first},         {"overdueRevocations", revocations.second}};
 }
 
 }  // namespace capif::ccf

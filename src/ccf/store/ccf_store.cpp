@@ -760,7 +760,8 @@ void CcfStore::erase_subscription_locked(const std::string& subscription_id) {
   subscriptions_.erase(it);
 }
 
-EventSubscriptionRecord CcfStore::put_subscription(EventSubscriptionRecord rec, const CurrentState& current_state) {
+EventSubscriptionRecord CcfStore::put_subscription(EventSubscriptionRecord rec,
+                                                   const CurrentState& current_state) {
   std::lock_guard writer(write_mutex_);
   const auto now = unix_now_ms();
   Plan plan;
@@ -964,7 +965,9 @@ std::pair<std::int64_t, std::int64_t> CcfStore::pending_revocations(std::int64_t
   db_.query(
       "SELECT COUNT(*), COALESCE(SUM(created_at_ms < ?), 0) FROM outbox "
       "WHERE kind IN ('RevokeAuthorization', 'PeerRevocation')",
-      {overdue_before_ms}, [&](const store::Statement& s) { out = {s.integer(0), s.integer(1)}; });
+      {overdue_before_ms}, [&](const store::Statement& s) {
+        out = {s.integer(0), s.integer(1)};
+      });
   return out;
 }
 
@@ -979,9 +982,11 @@ int CcfStore::add_pending_onboarding(const PendingOnboarding& p) {
   int replaced = 0;
   db_.transaction([&](store::Database& db) {
     if (p.details.apiInvokerId) {
-      db.exec("DELETE FROM pending_onboardings WHERE decision IS NULL AND json_extract(doc, '$.apiInvokerId')=?",
-              {*p.details.apiInvokerId});
-      db.query("SELECT changes()", {}, [&](const store::Statement& s) { replaced = static_cast<int>(s.integer(0)); });
+      db.exec(
+          "DELETE FROM pending_onboardings WHERE decision IS NULL AND json_extract(doc, '$.apiInvokerId')=?",
+          {*p.details.apiInvokerId});
+      db.query("SELECT changes()", {},
+               [&](const store::Statement& s) { replaced = static_cast<int>(s.integer(0)); });
     }
     db.exec("INSERT INTO pending_onboardings(pending_id, doc, created_at_ms, decision) VALUES (?,?,?,NULL)",
             {p.pending_id, model::to_json(p.details).dump(), p.created_at_ms});

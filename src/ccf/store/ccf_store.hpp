@@ -183,11 +183,12 @@ class CcfStore {
 
   // Event subscriptions (CAPIF_Events_API). A new subscription is written with its first messages, built
   // under the write lock so that no event falls between them and the fanout (none lost, none twice): a test
-  // notification (requestTestNotification) and, with eventReq.immRep, the current state `current_state(event)`
-  // of each subscribed event type, as far as the subscriber may see it. Both are sent at once, also with
-  // PERIODIC reporting. Returns the record as stored (immediate reports counted).
+  // notification (requestTestNotification) and, with eventReq.immRep, the current state
+  // `current_state(event)` of each subscribed event type, as far as the subscriber may see it. Both are sent
+  // at once, also with PERIODIC reporting. Returns the record as stored (immediate reports counted).
   using CurrentState = std::function<std::vector<EventOccurrence>(const std::string& event)>;
-  EventSubscriptionRecord put_subscription(EventSubscriptionRecord rec, const CurrentState& current_state = {});
+  EventSubscriptionRecord put_subscription(EventSubscriptionRecord rec,
+                                           const CurrentState& current_state = {});
   // Replaces the subscription's document (PUT, PATCH) and keeps its report count; nullopt, and nothing
   // written, when it is gone (deleted, ended) or not the subscriber's. A maxReportNbr the count already
   // reaches ends it.
