@@ -56,6 +56,10 @@ struct CcfApp::Impl {
         ctx{cfg, pki, store, websockets, &peers, &peer_client, [this] { sync.changed(); }},
         delivery(ctx),
         sync(ctx, peer_client) {
+    // A monitoring duration that ended while the CCF was down: the subscription is gone before the first
+    // request. (Here, not when the store opens: the operator commands open it too, beside the daemon.)
+    if (auto ended = store.end_expired_subscriptions(unix_now_ms()); !ended.empty())
+      spdlog::info("{} event subscriptions ended while the CCF was down: removed", ended.size());
     server = std::make_unique<http::Server>(server_config(), routes(), authenticator());
     metrics::Registry::global().set("capif_build_info", {{"daemon", "capif-ccf"}, {"version", kVersion}}, 1);
   }
@@ -84,6 +88,8 @@ struct CcfApp::Impl {
       m.set("capif_notifications_delivered", {}, n.value("delivered", 0.0));
       m.set("capif_notification_failed_attempts", {}, n.value("failedAttempts", 0.0));
       m.set("capif_notifications_given_up", {}, n.value("givenUp", 0.0));
+      m.set("capif_revocations_pending", {}, n.value("pendingRevocations", 0.0));
+      m.set("capif_revocations_overdue", {}, n.value("overdueRevocations", 0.0));
     };
     return std::make_unique<http::AdminServer>(
         http::AdminOptions{cfg.admin.address, static_cast<std::uint16_t>(cfg.admin.port), "capif-ccf",
@@ -187,15 +193,19 @@ struct CcfApp::Impl {
     std::mutex m;
     std::condition_variable_any cv;
     InvokerManagement svc(ctx);
-    while (!stop.stop_requested()) {
+    // The start already swept: the first round is one interval later.
+    for (;;) {
+      {
+        std::unique_lock lock(m);
+        cv.wait_for(lock, stop, std::chrono::milliseconds(300), [] { return false; });
+      }
+      if (stop.stop_requested()) return;
       try {
         store.end_expired_subscriptions(unix_now_ms());
         if (cfg.onboarding.require_approval) svc.process_decisions();
       } catch (const std::exception& e) {
         spdlog::error("housekeeping: {}", e.what());
       }
-      std::unique_lock lock(m);
-      cv.wait_for(lock, stop, std::chrono::milliseconds(300), [] { return false; });
     }
   }
 

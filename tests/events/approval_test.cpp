@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <thread>
 
 using namespace capif::testing;
 namespace crypto = capif::crypto;
@@ -47,6 +48,14 @@ class Approval : public ::testing::Test {
     const std::string cert = details["onboardingInformation"]["apiInvokerCertificate"];
     details["onboardingInformation"].erase("onboardingSecret");
     return {details, make_client(*ccf_, cert, key)};
+  }
+  // PATCHes the invoker's notificationDestination to `next`; returns the status.
+  int patch_destination(Approved& inv, const std::string& url, CaptureServer& next) {
+    auto r = send(*inv.client, "PATCH", url,
+                  json{{"notificationDestination", callback_url(next.port(), "onboarding")}}.dump(),
+                  "application/merge-patch+json");
+    EXPECT_TRUE(r.body.empty()) << r.body;
+    return r.status;
   }
   // POSTs an onboarding whose notificationDestination is the callback; returns the key and the status.
   std::pair<std::string, int> request(const std::string& info) {
@@ -154,28 +163,81 @@ TEST_F(Approval, ARejectedUpdateIsNotAppliedAndTheInvokerIsToldWhereItWasListeni
   auto inv = approved_invoker();
   const std::string url = invokers_url(*ccf_) + "/" + std::string(inv.details["apiInvokerId"]);
   CaptureServer next;
-  auto r = send(*inv.client, "PATCH", url,
-                json{{"notificationDestination", callback_url(next.port(), "onboarding")}}.dump(),
-                "application/merge-patch+json");
-  ASSERT_EQ(r.status, 202) << r.body;
+  ASSERT_EQ(patch_destination(inv, url, next), 202);
   ccf_->run_command("reject --id " + std::string(pending(*ccf_).at(0)["pendingId"]));
   auto got = callback_.wait_for(2, kWait);  // the onboarding's, then the rejection
   ASSERT_EQ(got.size(), 2u);
   EXPECT_EQ(json::parse(got[1].body)["result"], false);
   EXPECT_TRUE(next.wait_for(1, std::chrono::milliseconds(300)).empty());
-  r = send_json(*inv.client, "PUT", url, inv.details);  // still the approved details: no change, 200
+  auto r = send_json(*inv.client, "PUT", url, inv.details);  // still the approved details: no change, 200
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(body_json(r)["notificationDestination"], inv.details["notificationDestination"]);
 }
 
-TEST_F(Approval, ARequestNobodyDecidesExpiresAsARejection) {
+// The approval applies what the update asked for onto the record as it is then: a certificate renewed
+// while the update waited (no approval needed for that) stays.
+TEST_F(Approval, AnApprovedUpdateKeepsACertificateRenewedWhileItWaited) {
+  auto inv = approved_invoker();
+  const std::string url = invokers_url(*ccf_) + "/" + std::string(inv.details["apiInvokerId"]);
+  auto r = send(*inv.client, "PATCH", url, json{{"apiInvokerInformation", "alice v2"}}.dump(),
+                "application/merge-patch+json");
+  ASSERT_EQ(r.status, 202) << r.body;
+  const auto key = crypto::generate_ec_key_pem();
+  auto renewed = inv.details;
+  renewed["onboardingInformation"] = {{"apiInvokerPublicKey", crypto::make_csr_pem(key, "x")}};
+  r = send_json(*inv.client, "PUT", url, renewed);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const std::string cert = body_json(r)["onboardingInformation"]["apiInvokerCertificate"];
+  ccf_->run_command("approve --id " + std::string(pending(*ccf_).at(0)["pendingId"]));
+  auto got = callback_.wait_for(2, kWait);
+  ASSERT_EQ(got.size(), 2u);
+  auto note = json::parse(got[1].body);
+  EXPECT_EQ(note["result"], true);
+  EXPECT_EQ(note["apiInvokerEnrolmentDetails"]["apiInvokerInformation"], "alice v2");
+  EXPECT_EQ(note["apiInvokerEnrolmentDetails"]["onboardingInformation"]["apiInvokerCertificate"], cert);
+  auto client = make_client(*ccf_, cert, key);  // the renewed certificate still works
+  r = send_json(*client, "PUT", url, note["apiInvokerEnrolmentDetails"]);
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
+// A newer update replaces the undecided older one: one request per invoker waits.
+TEST_F(Approval, ANewerUpdateReplacesTheWaitingOne) {
+  auto inv = approved_invoker();
+  const std::string url = invokers_url(*ccf_) + "/" + std::string(inv.details["apiInvokerId"]);
+  for (const char* info : {"first", "second"})
+    ASSERT_EQ(send(*inv.client, "PATCH", url, json{{"apiInvokerInformation", info}}.dump(),
+                   "application/merge-patch+json")
+                  .status,
+              202);
+  auto list = pending(*ccf_);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["apiInvokerInformation"], "second");
+}
+
+// A new onboarding nobody decided in time is removed without calling its notificationDestination, which the
+// operator never approved.
+TEST_F(Approval, AnOnboardingNobodyDecidesExpiresWithoutACall) {
   start("  pending_ttl_s: 1\n");
   auto [key, status] = request("bob");
   ASSERT_EQ(status, 202);
   ASSERT_EQ(pending(*ccf_).size(), 1u);
-  auto got = callback_.wait_for(1, kWait);
-  ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(json::parse(got[0].body)["result"], false);
+  for (int i = 0; i < 50 && !pending(*ccf_).empty(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_TRUE(pending(*ccf_).empty());
+  EXPECT_TRUE(callback_.wait_for(1, std::chrono::milliseconds(500)).empty());
+}
+
+// An update nobody decided in time is rejected: {result: false} to the destination the invoker has.
+TEST_F(Approval, AnUpdateNobodyDecidesExpiresAsARejectionToTheApprovedDestination) {
+  start("  pending_ttl_s: 2\n");
+  auto inv = approved_invoker();
+  const std::string url = invokers_url(*ccf_) + "/" + std::string(inv.details["apiInvokerId"]);
+  CaptureServer next;
+  ASSERT_EQ(patch_destination(inv, url, next), 202);
+  auto got = callback_.wait_for(2, kWait);  // the onboarding's, then the expiry
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(json::parse(got[1].body)["result"], false);
+  EXPECT_TRUE(next.wait_for(1, std::chrono::milliseconds(300)).empty());
   EXPECT_TRUE(pending(*ccf_).empty());
 }
 

@@ -132,6 +132,8 @@ TEST_F(Lifecycle, ASubscriptionThatEndsWhileTheCcfIsDownIsGoneAtStart) {
   ASSERT_EQ(stored_subscriptions(ccf_), 1);
   std::this_thread::sleep_for(std::chrono::milliseconds(3000));
   ccf_.start();
+  // Already gone when the port opens: removed at start, not by the housekeeping loop (its first round is
+  // 0.3 s after the start).
   EXPECT_EQ(stored_subscriptions(ccf_), 0);
   body["eventReq"] = {{"monDur", in_seconds(60)}};
   expect_gone(prov_.amf, id, body);
@@ -173,9 +175,15 @@ TEST_F(Lifecycle, EventsTheSubscriberIsNeverSentAreRefused) {
   theirs["eventFilters"] = json::array({{{"aefIds", {prov_.aef.id}}}, {{"apiIds", {api_id}}}});
   auto r = send_json(*stranger.amf.client, "POST", subscriptions_url(ccf_, stranger.amf.id), theirs);
   EXPECT_PROBLEM(r, 403, "/eventFilters/0/aefIds", "/eventFilters/1/apiIds");
+  // Ids nobody has get the very same answer: it does not tell which ids exist in other domains.
+  auto unknown = theirs;
+  unknown["eventFilters"] = json::array({{{"aefIds", {"AEF-nobody"}}}, {{"apiIds", {"not-published-yet"}}}});
+  auto u = send_json(*stranger.amf.client, "POST", subscriptions_url(ccf_, stranger.amf.id), unknown);
+  EXPECT_PROBLEM(u, 403, "/eventFilters/0/aefIds", "/eventFilters/1/apiIds");
+  EXPECT_EQ(body_json(u)["invalidParams"], body_json(r)["invalidParams"]);
   // Its own AEF alongside is fine, and so are events anyone may see.
   theirs["eventFilters"][0]["aefIds"] = {prov_.aef.id, stranger.aef.id};
-  theirs["eventFilters"][1] = {{"apiIds", {"not-published-yet"}}};
+  theirs["eventFilters"][1] = {{"aefIds", {stranger.aef.id}}};
   subscribe(ccf_, stranger.amf, theirs);
   subscribe(ccf_, inv, subscription({"SERVICE_API_AVAILABLE", "SERVICE_API_INVOCATION_SUCCESS"}, dest));
 }

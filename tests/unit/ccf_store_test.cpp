@@ -1,5 +1,7 @@
 #include "ccf/store/ccf_store.hpp"
 
+#include "ccf_store_test_support.hpp"
+
 #include "capif/crypto/encoding.hpp"
 
 #include <gtest/gtest.h>
@@ -10,13 +12,7 @@ using namespace capif;
 using namespace capif::ccf;
 
 namespace {
-struct TempDb {
-  std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("capif-store-" + crypto::random_id(""));
-  TempDb() { std::filesystem::create_directories(dir); }
-  ~TempDb() { std::filesystem::remove_all(dir); }
-  std::filesystem::path file() const { return dir / "ccf.db"; }
-};
+using store_test::TempDb;
 
 InvokerRecord invoker(const std::string& id, const std::string& fp) {
   InvokerRecord r;

@@ -3,6 +3,7 @@
 #include "capif/crypto/encoding.hpp"
 #include "capif/crypto/error.hpp"
 #include "capif/crypto/pki.hpp"
+#include "capif/metrics.hpp"
 #include "ccf/service/capif_events.hpp"
 #include "ccf/service/features.hpp"
 #include "ccf/service/security_api.hpp"
@@ -93,16 +94,29 @@ std::optional<model::APIInvokerEnrolmentDetails> InvokerManagement::replace(
        in.apiInvokerInformation != now.apiInvokerInformation)) {
     if (in.onboardingInformation.apiInvokerPublicKey != now.onboardingInformation.apiInvokerPublicKey)
       verify_csr(in.onboardingInformation.apiInvokerPublicKey);
-    in.apiInvokerId = id;
-    PendingOnboarding p{crypto::random_id("ONB"), std::move(in), unix_now_ms(), std::nullopt};
-    ctx_.store.add_pending_onboarding(p);
+    // Only what needs the approval is kept, with the key asked for and the certificate of now (see
+    // PendingOnboarding): the approval applies it onto the record as it is then.
+    model::APIInvokerEnrolmentDetails asked;
+    asked.apiInvokerId = id;
+    asked.apiList = std::move(in.apiList);
+    asked.notificationDestination = std::move(in.notificationDestination);
+    asked.apiInvokerInformation = std::move(in.apiInvokerInformation);
+    asked.onboardingInformation.apiInvokerPublicKey = std::move(in.onboardingInformation.apiInvokerPublicKey);
+    asked.onboardingInformation.apiInvokerCertificate = now.onboardingInformation.apiInvokerCertificate;
+    PendingOnboarding p{crypto::random_id("ONB"), std::move(asked), unix_now_ms(), std::nullopt};
+    if (ctx_.store.add_pending_onboarding(p) > 0)
+      spdlog::info("update {} of API invoker {} replaces its undecided earlier update", p.pending_id, id);
     spdlog::info("update {} of API invoker {} waits for approval (capif-ccf approve|reject --id {})",
                  p.pending_id, id, p.pending_id);
     return std::nullopt;
   }
-  rec = updated(std::move(rec), std::move(in));
-  ctx_.store.put_invoker(rec, {{invoker_event("API_INVOKER_UPDATED", id)}, {}});
-  return rec.details;
+  auto next = updated(rec, std::move(in));
+  // Only onto the record read above: an invoker offboarded (or changed) meanwhile is not brought back.
+  if (!ctx_.store.update_invoker(rec, next, {{invoker_event("API_INVOKER_UPDATED", id)}, {}})) {
+    if (!ctx_.store.invoker(id)) throw ApiError::not_found("API invoker " + id + " is not onboarded");
+    throw ApiError::conflict("API invoker " + id + " was changed by a concurrent request; send it again");
+  }
+  return next.details;
 }
 
 std::optional<model::APIInvokerEnrolmentDetails> InvokerManagement::update(
@@ -131,37 +145,62 @@ std::string InvokerManagement::request_onboarding(model::APIInvokerEnrolmentDeta
   return p.pending_id;
 }
 
-// An update of an onboarded invoker: applied when approved (API_INVOKER_UPDATED and the
-// OnboardingNotification to the new destination, with the details), else {result: false} to the destination
-// it has (the one the operator approved). An invoker offboarded meanwhile gets nothing.
+InvokerRecord InvokerManagement::approved_update(InvokerRecord rec,
+                                                 const model::APIInvokerEnrolmentDetails& asked) const {
+  auto in = rec.details;
+  in.apiList = asked.apiList;
+  in.notificationDestination = asked.notificationDestination;
+  in.apiInvokerInformation = asked.apiInvokerInformation;
+  // The key the request asked for, unless the certificate was renewed since it was made: the newer stays.
+  if (asked.onboardingInformation.apiInvokerCertificate ==
+      rec.details.onboardingInformation.apiInvokerCertificate)
+    in.onboardingInformation.apiInvokerPublicKey = asked.onboardingInformation.apiInvokerPublicKey;
+  return updated(std::move(rec), std::move(in));
+}
+
+// An update of an onboarded invoker: when approved, what it asked for is applied onto the record as it is
+// now (API_INVOKER_UPDATED and the OnboardingNotification to the new destination, with the details), else
+// {result: false} goes to the destination it has (the one the operator approved). An invoker offboarded
+// meanwhile gets nothing.
 void InvokerManagement::close_update(const PendingOnboarding& p) {
   const std::string id = *p.details.apiInvokerId;
-  auto current = ctx_.store.invoker(id);
-  if (!current) {
-    ctx_.store.close_onboarding(p.pending_id, std::nullopt, {});
-    spdlog::info("update {} dropped: API invoker {} is no longer onboarded", p.pending_id, id);
-    return;
-  }
   OutboxMessage m;
   m.kind = "OnboardingNotification";
   m.queue = "inv:" + id;
   m.allow_plain_http = true;  // an invoker sidecar listens on plain HTTP on loopback
   model::OnboardingNotification note;
-  if (p.decision == "approve") {
+  std::optional<InvokerRecord> current;
+  // A change committed between the read and the write (a renewal by PUT) makes the write fail: read again.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    current = ctx_.store.invoker(id);
+    if (!current) {
+      ctx_.store.close_onboarding(p.pending_id, std::nullopt, {});
+      spdlog::info("update {} dropped: API invoker {} is no longer onboarded", p.pending_id, id);
+      return;
+    }
+    if (p.decision != "approve") break;
     try {
-      auto rec = updated(*current, p.details);
+      auto rec = approved_update(*current, p.details);
       note.result = true;
       note.resourceLocation = ctx_.location("/api-invoker-management/v1/onboardedInvokers/" + id);
       note.apiInvokerEnrolmentDetails = rec.details;
       m.url = rec.details.notificationDestination;
       m.body = model::to_json(note).dump();
-      ctx_.store.close_onboarding(p.pending_id, rec, {{invoker_event("API_INVOKER_UPDATED", id)}, {m}});
-      spdlog::info("update {} of API invoker {} approved", p.pending_id, id);
-      return;
+      // Only onto the record read above, in the transaction that closes the request: an invoker offboarded
+      // (or changed) since is neither brought back nor overwritten.
+      if (ctx_.store.update_invoker(*current, rec, {{invoker_event("API_INVOKER_UPDATED", id)}, {m}},
+                                    p.pending_id)) {
+        spdlog::info("update {} of API invoker {} approved", p.pending_id, id);
+        return;
+      }
+      spdlog::info("update {} of API invoker {}: the invoker changed while it was applied; again",
+                   p.pending_id, id);
     } catch (const ApiError& e) {
       spdlog::warn("update {} cannot be approved: {}; rejecting it", p.pending_id, e.detail());
+      break;
     }
   }
+  note = {};
   note.result = false;
   m.url = current->details.notificationDestination;
   m.body = model::to_json(note).dump();
@@ -170,11 +209,23 @@ void InvokerManagement::close_update(const PendingOnboarding& p) {
 }
 
 std::size_t InvokerManagement::process_decisions() {
-  // Requests nobody decided in time are rejected (the invoker is told, as for a rejection).
+  // Requests nobody decided in time: an update is rejected (the invoker is told at the destination it has,
+  // the approved one); a new onboarding is removed without a call, its notificationDestination was never
+  // approved (logged and counted).
   const auto expired_before = unix_now_ms() - ctx_.config.onboarding.pending_ttl_s * 1000;
-  for (const auto& p : ctx_.store.pending_onboardings())
-    if (!p.decision && p.created_at_ms <= expired_before && ctx_.store.decide_onboarding(p.pending_id, false))
-      spdlog::info("request {} was not decided within onboarding.pending_ttl_s: rejected", p.pending_id);
+  for (const auto& p : ctx_.store.pending_onboardings()) {
+    if (p.decision || p.created_at_ms > expired_before) continue;
+    if (p.details.apiInvokerId) {
+      if (ctx_.store.decide_onboarding(p.pending_id, false))
+        spdlog::info("update {} was not decided within onboarding.pending_ttl_s: rejected", p.pending_id);
+    } else if (ctx_.store.expire_onboarding(p.pending_id)) {
+      metrics::Registry::global().inc("capif_onboarding_requests_expired_total");
+      spdlog::warn(
+          "onboarding request {} was not decided within onboarding.pending_ttl_s: removed (its "
+          "notificationDestination, never approved, is not called)",
+          p.pending_id);
+    }
+  }
   std::size_t n = 0;
   for (auto& p : ctx_.store.pending_onboardings(true)) {
     if (p.details.apiInvokerId) {

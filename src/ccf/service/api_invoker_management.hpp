@@ -37,6 +37,8 @@ class InvokerManagement {
   // The record after the update (a renewed certificate when the CSR changed); nothing is written.
   InvokerRecord updated(InvokerRecord rec, model::APIInvokerEnrolmentDetails in) const;
   void close_update(const PendingOnboarding& p);
+  // The record with what an approved update asked for applied onto it (PendingOnboarding).
+  InvokerRecord approved_update(InvokerRecord rec, const model::APIInvokerEnrolmentDetails& asked) const;
   // A new invoker from an onboarding request: id, certificate, secret (returned, only its hash is kept).
   std::pair<InvokerRecord, std::string> enrol(model::APIInvokerEnrolmentDetails in) const;
   CcfContext ctx_;

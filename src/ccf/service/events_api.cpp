@@ -95,26 +95,6 @@ void EventsService::validate(model::EventSubscription& sub, bool creating) const
   sub.supportedFeatures = agreed;
 }
 
-std::vector<OutboxMessage> EventsService::initial_messages(EventSubscriptionRecord& rec) const {
-  std::vector<OutboxMessage> out;
-  const auto now = unix_now_ms();
-  // TS 29.222 clause 7.6: a test notification names the subscription and no event detail; it is not a
-  // report, so it does not count against maxReportNbr.
-  if (rec.sub.requestTestNotification.value_or(false))
-    out.push_back(event_message(rec, rec.sub.events.front(), std::nullopt, now));
-  // Immediate reporting (TS 29.222: the current status of the subscribed events, if available): for each
-  // subscribed event type with a state (capif_events.hpp), what the subscriber may see of it now, through
-  // its filters and within maxReportNbr.
-  if (rec.sub.eventReq && rec.sub.eventReq->immRep.value_or(false))
-    for (const auto& event : rec.sub.events)
-      for (const auto& ev : current_state_events(ctx_, event)) {
-        if (!subscription_matches(rec, ev, now) || !ctx_.store.may_receive(rec.subscriber_id, ev)) continue;
-        out.push_back(event_message(rec, ev.event, ev.detail, now));
-        ++rec.reports;
-      }
-  return out;
-}
-
 // What the subscriber can never be sent is refused rather than silently never reported (docs/security.md).
 void EventsService::check_receivable(const std::string& subscriber_id,
                                      const model::EventSubscription& sub) const {
@@ -131,8 +111,10 @@ EventSubscriptionRecord EventsService::subscribe(const Principal& caller, const 
   check_receivable(subscriber_id, in);
   EventSubscriptionRecord rec{crypto::random_id("SUB"), subscriber_id, std::move(in), unix_now_ms(), 0};
   set_websocket_uri(rec);
-  auto messages = initial_messages(rec);
-  ctx_.store.put_subscription(rec, messages);
+  // The test notification and immediate reports are built by the store under its write lock.
+  const auto& ctx = ctx_;
+  rec = ctx_.store.put_subscription(
+      std::move(rec), [&ctx](const std::string& event) { return current_state_events(ctx, event); });
   spdlog::info("{} subscribed to {} events ({})", subscriber_id, rec.sub.events.size(), rec.subscription_id);
   return rec;
 }
@@ -147,8 +129,7 @@ model::EventSubscription EventsService::update(const Principal& caller, const st
   in.requestTestNotification.reset();  // only acted upon at creation
   rec.sub = std::move(in);
   set_websocket_uri(rec);
-  ctx_.store.put_subscription(rec);
-  return rec.sub;
+  return stored_update(rec);
 }
 
 model::EventSubscription EventsService::patch(const Principal& caller, const std::string& subscriber_id,
@@ -163,8 +144,16 @@ model::EventSubscription EventsService::patch(const Principal& caller, const std
   check_receivable(subscriber_id, *merged);
   rec.sub = std::move(*merged);
   set_websocket_uri(rec);
-  ctx_.store.put_subscription(rec);
-  return rec.sub;
+  return stored_update(rec);
+}
+
+// Onto the subscription as stored now: one that ended (maxReportNbr, monDur) or was deleted since it was
+// read is not brought back, and the reports counted meanwhile are kept.
+model::EventSubscription EventsService::stored_update(const EventSubscriptionRecord& rec) const {
+  auto stored = ctx_.store.update_subscription(rec.subscriber_id, rec.subscription_id, rec.sub);
+  if (!stored)
+    throw ApiError::not_found("no event subscription " + rec.subscription_id + " of " + rec.subscriber_id);
+  return stored->sub;
 }
 
 void EventsService::unsubscribe(const Principal& caller, const std::string& subscriber_id,

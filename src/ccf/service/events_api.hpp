@@ -37,8 +37,8 @@ class EventsService {
   // 403 naming each field that asks for what the subscriber is never sent (CcfStore::unreceivable).
   void check_receivable(const std::string& subscriber_id, const model::EventSubscription& sub) const;
   void set_websocket_uri(EventSubscriptionRecord& rec) const;
-  // requestTestNotification and immRep reports of a new subscription.
-  std::vector<OutboxMessage> initial_messages(EventSubscriptionRecord& rec) const;
+  // PUT/PATCH written onto the subscription as stored (404 when it is gone).
+  model::EventSubscription stored_update(const EventSubscriptionRecord& rec) const;
   CcfContext ctx_;
 };
 

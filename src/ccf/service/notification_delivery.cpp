@@ -32,6 +32,9 @@ constexpr std::int64_t kLoudAttempts = 3;
 constexpr std::size_t kBatch = 64;  // messages of a queue read at once
 constexpr auto kFlushInterval = std::chrono::milliseconds(20);
 
+// An overdue revocation (never given up) is logged at error level every this many attempts.
+constexpr std::int64_t kOverdueLogEvery = 10;
+
 bool is_security_kind(const std::string& kind) {
   return kind == "SecurityNotification" || kind == "RevokeAuthorization";
 }
@@ -39,6 +42,11 @@ bool is_security_kind(const std::string& kind) {
 // A revocation for a peer CCF (queue "peer:<ccfId>", url = the path under the peer's api_root): DELETE
 // trustedInvokers/{apiInvokerId} over CAPIF-6/6e with the peer's trust anchor and our client certificate.
 constexpr const char* kPeerRevocation = "PeerRevocation";
+
+// Until it arrives, the AEF or the peer CCF still trusts the revoked invoker: never given up.
+bool is_revocation(const std::string& kind) {
+  return kind == "RevokeAuthorization" || kind == kPeerRevocation;
+}
 std::string peer_of(const StoredOutboxMessage& m) {
   return m.queue.substr(5);
 }
@@ -266,7 +274,13 @@ struct NotificationDelivery::Impl {
         }
         ++failed_attempts;
         const auto age_ms = unix_now_ms() - head.created_at_ms;
-        if (age_ms >= ctx.config.notifications.give_up_after_s * 1000) {
+        const bool overdue = age_ms >= ctx.config.notifications.give_up_after_s * 1000;
+        if (overdue && is_revocation(head.kind) && head.attempts % kOverdueLogEvery == 0)
+          spdlog::error(
+              "{} #{} to {} still undelivered after {} attempts in {} s (queue {}): revocations are "
+              "never given up; the receiver trusts the revoked invoker until it arrives",
+              head.kind, head.seq, head.url, head.attempts + 1, age_ms / 1000, queue);
+        if (overdue && !is_revocation(head.kind)) {
           spdlog::error("{} #{} to {} given up after {} attempts in {} s (queue {})", head.kind, head.seq,
                         head.url, head.attempts + 1, age_ms / 1000, queue);
           ++given_up;
@@ -327,10 +341,12 @@ void NotificationDelivery::stop() {
 }
 
 nlohmann::json NotificationDelivery::stats() const {
-  return {{"pending", impl_->ctx.store.outbox_size()},
-          {"delivered", impl_->delivered.load()},
-          {"failedAttempts", impl_->failed_attempts.load()},
-          {"givenUp", impl_->given_up.load()}};
+  const auto& ctx = impl_->ctx;
+  const auto revocations =
+      ctx.store.pending_revocations(unix_now_ms() - ctx.config.notifications.give_up_after_s * 1000);
+  return {{"pending", impl_->ctx.store.outbox_size()},       {"delivered", impl_->delivered.load()},
+          {"failedAttempts", impl_->failed_attempts.load()}, {"givenUp", impl_->given_up.load()},
+          {"pendingRevocations", revocations.first},         {"overdueRevocations", revocations.second}};
 }
 
 }  // namespace capif::ccf

@@ -135,6 +135,15 @@ const std::vector<std::string> kMigrations = {
       value INTEGER NOT NULL);
     INSERT INTO outbox_counters(name, value) VALUES ('delivered', 0), ('failed_attempts', 0), ('given_up', 0);
     )sql",
+    // 7: the subscriber of each event notification, so that its pending reports leave with it (also those of
+    // a subscription that already ended).
+    R"sql(
+    ALTER TABLE outbox ADD COLUMN subscriber_id TEXT NOT NULL DEFAULT '';
+    UPDATE outbox SET subscriber_id = COALESCE((SELECT subscriber_id FROM event_subscriptions
+                                                WHERE 'sub:' || subscription_id = outbox.queue), '')
+      WHERE queue LIKE 'sub:%';
+    CREATE INDEX outbox_subscriber ON outbox(subscriber_id);
+    )sql",
 };
 
 template <class T>
@@ -248,11 +257,8 @@ void CcfStore::load() {
               EventSubscriptionRecord r{s.text(0), s.text(1),
                                         decode<model::EventSubscription>(s.text(2), "event subscription"),
                                         s.integer(3), s.integer(4)};
-              subscriptions_[r.subscription_id] = std::move(r);
+              set_subscription_locked(r);
             });
-  // A monitoring duration that ended while the CCF was down: the subscription is gone from the start.
-  if (auto ended = end_expired_subscriptions(unix_now_ms()); !ended.empty())
-    spdlog::info("store: {} event subscriptions ended while the CCF was down", ended.size());
   spdlog::info("store: {} invokers, {} provider domains, {} service APIs", invokers_.size(),
                providers_.size(), apis_.size());
 }
@@ -286,6 +292,28 @@ void CcfStore::put_invoker(const InvokerRecord& rec, const Notices& notices) {
   applied(plan);
 }
 
+bool CcfStore::update_invoker(const InvokerRecord& expected, const InvokerRecord& rec, const Notices& notices,
+                              const std::optional<std::string>& close_pending) {
+  std::lock_guard writer(write_mutex_);
+  const auto plan = plan_locked(notices);
+  bool changed = false;
+  db_.transaction([&](store::Database& db) {
+    db.exec(
+        "UPDATE invokers SET doc=?, cert_fingerprint=?, secret_hash=? "
+        "WHERE api_invoker_id=? AND doc=? AND cert_fingerprint=?",
+        {model::to_json(rec.details).dump(), rec.cert_fingerprint, rec.secret_hash, *rec.details.apiInvokerId,
+         model::to_json(expected.details).dump(), expected.cert_fingerprint});
+    db.query("SELECT changes()", {}, [&](const store::Statement& s) { changed = s.integer(0) > 0; });
+    if (!changed) return;
+    write_plan(db, plan);
+    if (close_pending) db.exec("DELETE FROM pending_onboardings WHERE pending_id=?", {*close_pending});
+  });
+  if (!changed) return false;
+  index_invoker(rec);
+  applied(plan);
+  return true;
+}
+
 void CcfStore::index_invoker(const InvokerRecord& rec) {
   const std::string& id = *rec.details.apiInvokerId;
   std::unique_lock lock(mutex_);
@@ -300,6 +328,7 @@ void CcfStore::delete_invoker(const std::string& id, const Notices& notices) {
   db_.transaction([&](store::Database& db) {
     write_plan(db, plan);
     drop_subscriptions_db(db, id);
+    db.exec("DELETE FROM pending_onboardings WHERE json_extract(doc, '$.apiInvokerId')=?", {id});
     db.exec("DELETE FROM security_contexts WHERE api_invoker_id=?", {id});
     db.exec("DELETE FROM invokers WHERE api_invoker_id=?", {id});
   });
@@ -676,9 +705,9 @@ void CcfStore::write_plan(store::Database& db, const Plan& plan) {
     db.exec(
         "INSERT INTO outbox(queue, kind, url, body, server_cn, allow_plain_http, created_at_ms, "
         "not_before_ms, "
-        "attempts) VALUES (?,?,?,?,?,?,?,?,0)",
+        "attempts, subscriber_id) VALUES (?,?,?,?,?,?,?,?,0,?)",
         {m.queue, m.kind, m.url, m.body, m.server_cn, std::int64_t{m.allow_plain_http}, now,
-         std::max(now, m.not_before_ms)});
+         std::max(now, m.not_before_ms), m.subscriber_id});
   for (const auto& [id, reports] : plan.reports)
     db.exec("UPDATE event_subscriptions SET reports=? WHERE subscription_id=?", {reports, id});
   remove_subscriptions_db(db, plan.ended);
@@ -696,7 +725,7 @@ void CcfStore::applied(const Plan& plan) {
     std::unique_lock lock(mutex_);
     for (const auto& [id, reports] : plan.reports)
       if (auto it = subscriptions_.find(id); it != subscriptions_.end()) it->second.reports = reports;
-    for (const auto& id : plan.ended) subscriptions_.erase(id);
+    for (const auto& id : plan.ended) erase_subscription_locked(id);
   }
   for (const auto& id : plan.ended)
     spdlog::info("event subscription {} reached its maxReportNbr: removed", id);
@@ -705,59 +734,125 @@ void CcfStore::applied(const Plan& plan) {
   if (outbox_listener_) outbox_listener_(queues);
 }
 
+// Its notifications go too, also those of its subscriptions that already ended.
 void CcfStore::drop_subscriptions_db(store::Database& db, const std::string& subscriber_id) {
-  db.exec(
-      "DELETE FROM outbox WHERE queue IN (SELECT 'sub:' || subscription_id FROM event_subscriptions WHERE "
-      "subscriber_id=?)",
-      {subscriber_id});
+  db.exec("DELETE FROM outbox WHERE subscriber_id=?", {subscriber_id});
   db.exec("DELETE FROM event_subscriptions WHERE subscriber_id=?", {subscriber_id});
 }
 
 void CcfStore::drop_subscriptions_mem(const std::string& subscriber_id) {
-  std::erase_if(subscriptions_, [&](const auto& kv) { return kv.second.subscriber_id == subscriber_id; });
+  std::vector<std::string> ids;
+  for (const auto& [id, rec] : subscriptions_)
+    if (rec.subscriber_id == subscriber_id) ids.push_back(id);
+  for (const auto& id : ids) erase_subscription_locked(id);
 }
 
-void CcfStore::put_subscription(const EventSubscriptionRecord& rec,
-                                const std::vector<OutboxMessage>& messages) {
+void CcfStore::set_subscription_locked(const EventSubscriptionRecord& rec) {
+  erase_subscription_locked(rec.subscription_id);
+  if (auto end = monitoring_end_s(rec.sub)) ends_.emplace(*end, rec.subscription_id);
+  subscriptions_[rec.subscription_id] = rec;
+}
+
+void CcfStore::erase_subscription_locked(const std::string& subscription_id) {
+  auto it = subscriptions_.find(subscription_id);
+  if (it == subscriptions_.end()) return;
+  if (auto end = monitoring_end_s(it->second.sub)) ends_.erase({*end, subscription_id});
+  subscriptions_.erase(it);
+}
+
+EventSubscriptionRecord CcfStore::put_subscription(EventSubscriptionRecord rec,
+                                                   const CurrentState& current_state) {
   std::lock_guard writer(write_mutex_);
+  const auto now = unix_now_ms();
   Plan plan;
-  plan.messages = messages;
+  // TS 29.222 clause 7.6: a test notification names the subscription and no event detail; it is not a
+  // report, so it does not count against maxReportNbr.
+  if (rec.sub.requestTestNotification.value_or(false))
+    plan.messages.push_back(event_message(rec, rec.sub.events.front(), std::nullopt, now));
+  // Immediate reporting (TS 29.222: the current status of the subscribed events, if available). The state
+  // is read under the write lock: a change committed before is in it, one committed after is fanned out to
+  // this subscription.
+  if (current_state && rec.sub.eventReq && rec.sub.eventReq->immRep.value_or(false))
+    for (const auto& event : rec.sub.events) {
+      const auto state = current_state(event);
+      std::shared_lock lock(mutex_);
+      for (const auto& ev : state) {
+        if (!subscription_matches(rec, ev, now) || !may_receive_locked(rec.subscriber_id, ev)) continue;
+        plan.messages.push_back(event_message(rec, ev.event, ev.detail, now));
+        ++rec.reports;
+      }
+    }
+  // Not held for the first period: they are about the subscription's start.
+  for (auto& m : plan.messages) m.not_before_ms = now;
   // Its immediate reports may already reach maxReportNbr: then it ends with them.
-  if (const auto max = max_reports(rec.sub); max > 0 && rec.reports >= max)
-    plan.ended.push_back(rec.subscription_id);
+  const auto max = max_reports(rec.sub);
+  const bool ended = max > 0 && rec.reports >= max;
   db_.transaction([&](store::Database& db) {
-    db.exec(
-        "INSERT INTO event_subscriptions(subscription_id, subscriber_id, doc, created_at_ms, reports) "
-        "VALUES (?,?,?,?,?) ON CONFLICT(subscription_id) DO UPDATE SET doc=excluded.doc, "
-        "reports=excluded.reports",
-        {rec.subscription_id, rec.subscriber_id, model::to_json(rec.sub).dump(), rec.created_at_ms,
-         rec.reports});
+    if (!ended)
+      db.exec(
+          "INSERT INTO event_subscriptions(subscription_id, subscriber_id, doc, created_at_ms, reports) "
+          "VALUES (?,?,?,?,?)",
+          {rec.subscription_id, rec.subscriber_id, model::to_json(rec.sub).dump(), rec.created_at_ms,
+           rec.reports});
     write_plan(db, plan);
   });
-  std::unique_lock lock(mutex_);
-  subscriptions_[rec.subscription_id] = rec;
-  lock.unlock();
-  applied(plan);
-  if (!plan.ended.empty() && plan.messages.empty()) {  // applied() only acts when there are messages
-    std::unique_lock again(mutex_);
-    subscriptions_.erase(rec.subscription_id);
+  if (!ended) {
+    std::unique_lock lock(mutex_);
+    set_subscription_locked(rec);
+  } else {
+    spdlog::info("event subscription {} reached its maxReportNbr with its immediate reports: removed",
+                 rec.subscription_id);
   }
+  applied(plan);
+  return rec;
+}
+
+std::optional<EventSubscriptionRecord> CcfStore::update_subscription(const std::string& subscriber_id,
+                                                                     const std::string& subscription_id,
+                                                                     const model::EventSubscription& sub) {
+  std::lock_guard writer(write_mutex_);
+  auto rec = subscription(subscription_id);
+  if (!rec || rec->subscriber_id != subscriber_id || subscription_expired(rec->sub, unix_now_ms()))
+    return std::nullopt;
+  rec->sub = sub;
+  const auto max = max_reports(rec->sub);
+  const bool ended = max > 0 && rec->reports >= max;
+  db_.transaction([&](store::Database& db) {
+    if (ended)
+      remove_subscriptions_db(db, {subscription_id});
+    else
+      db.exec("UPDATE event_subscriptions SET doc=? WHERE subscription_id=?",
+              {model::to_json(rec->sub).dump(), subscription_id});
+  });
+  std::unique_lock lock(mutex_);
+  if (ended) {
+    erase_subscription_locked(subscription_id);
+    spdlog::info("event subscription {}: its new maxReportNbr is reached: removed", subscription_id);
+  } else {
+    set_subscription_locked(*rec);
+  }
+  return rec;
 }
 
 std::vector<std::string> CcfStore::end_expired_subscriptions(std::int64_t now_ms) {
+  const auto due = [&] { return !ends_.empty() && ends_.begin()->first <= now_ms / 1000; };
+  {
+    std::shared_lock lock(mutex_);
+    if (!due()) return {};
+  }
   std::lock_guard writer(write_mutex_);
   std::vector<std::string> ended;
   {
     std::shared_lock lock(mutex_);
-    for (const auto& [id, rec] : subscriptions_)
-      if (subscription_expired(rec.sub, now_ms)) ended.push_back(id);
+    for (auto it = ends_.begin(); it != ends_.end() && it->first <= now_ms / 1000; ++it)
+      ended.push_back(it->second);
   }
   if (ended.empty()) return ended;
   std::sort(ended.begin(), ended.end());
   db_.transaction([&](store::Database& db) { remove_subscriptions_db(db, ended); });
   std::unique_lock lock(mutex_);
   for (const auto& id : ended) {
-    subscriptions_.erase(id);
+    erase_subscription_locked(id);
     spdlog::info("event subscription {}: its monitoring duration (monDur) ended: removed", id);
   }
   return ended;
@@ -780,7 +875,7 @@ void CcfStore::delete_subscription(const std::string& subscription_id) {
     db.exec("DELETE FROM event_subscriptions WHERE subscription_id=?", {subscription_id});
   });
   std::unique_lock lock(mutex_);
-  subscriptions_.erase(subscription_id);
+  erase_subscription_locked(subscription_id);
 }
 
 std::optional<EventSubscriptionRecord> CcfStore::subscription(const std::string& subscription_id) const {
@@ -865,18 +960,38 @@ OutboxCounters CcfStore::outbox_counters() const {
   return c;
 }
 
+std::pair<std::int64_t, std::int64_t> CcfStore::pending_revocations(std::int64_t overdue_before_ms) const {
+  std::pair<std::int64_t, std::int64_t> out;
+  db_.query(
+      "SELECT COUNT(*), COALESCE(SUM(created_at_ms < ?), 0) FROM outbox "
+      "WHERE kind IN ('RevokeAuthorization', 'PeerRevocation')",
+      {overdue_before_ms}, [&](const store::Statement& s) {
+        out = {s.integer(0), s.integer(1)};
+      });
+  return out;
+}
+
 std::int64_t CcfStore::outbox_size() const {
   std::int64_t n = 0;
   db_.query("SELECT COUNT(*) FROM outbox", {}, [&](const store::Statement& s) { n = s.integer(0); });
   return n;
 }
 
-void CcfStore::add_pending_onboarding(const PendingOnboarding& p) {
+int CcfStore::add_pending_onboarding(const PendingOnboarding& p) {
   std::lock_guard writer(write_mutex_);
+  int replaced = 0;
   db_.transaction([&](store::Database& db) {
+    if (p.details.apiInvokerId) {
+      db.exec(
+          "DELETE FROM pending_onboardings WHERE decision IS NULL AND json_extract(doc, '$.apiInvokerId')=?",
+          {*p.details.apiInvokerId});
+      db.query("SELECT changes()", {},
+               [&](const store::Statement& s) { replaced = static_cast<int>(s.integer(0)); });
+    }
     db.exec("INSERT INTO pending_onboardings(pending_id, doc, created_at_ms, decision) VALUES (?,?,?,NULL)",
             {p.pending_id, model::to_json(p.details).dump(), p.created_at_ms});
   });
+  return replaced;
 }
 
 std::vector<PendingOnboarding> CcfStore::pending_onboardings(bool decided_only) const {
@@ -903,6 +1018,16 @@ bool CcfStore::decide_onboarding(const std::string& pending_id, bool approve) {
               {std::string(approve ? "approve" : "reject"), pending_id});
   });
   return found;
+}
+
+bool CcfStore::expire_onboarding(const std::string& pending_id) {
+  std::lock_guard writer(write_mutex_);
+  bool removed = false;
+  db_.transaction([&](store::Database& db) {
+    db.exec("DELETE FROM pending_onboardings WHERE pending_id=? AND decision IS NULL", {pending_id});
+    db.query("SELECT changes()", {}, [&](const store::Statement& s) { removed = s.integer(0) > 0; });
+  });
+  return removed;
 }
 
 void CcfStore::close_onboarding(const std::string& pending_id, const std::optional<InvokerRecord>& approved,

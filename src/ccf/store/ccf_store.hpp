@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -82,8 +83,10 @@ struct PeerPublication {
 // (onboarding.require_approval); `capif-ccf approve|reject` sets the decision, the daemon acts on it.
 struct PendingOnboarding {
   std::string pending_id;
-  // As requested (CSR in apiInvokerPublicKey). apiInvokerId set: an update of that invoker, the details it
-  // gets when approved.
+  // As requested (CSR in apiInvokerPublicKey). apiInvokerId set: an update of that invoker, holding only
+  // what needs the approval (apiList, notificationDestination, apiInvokerInformation), the key the request
+  // asked for and, in apiInvokerCertificate, the certificate the invoker had then; approval applies them
+  // onto the record as it is at that time (a key renewed meanwhile stays).
   model::APIInvokerEnrolmentDetails details;
   std::int64_t created_at_ms = 0;
   std::optional<std::string> decision;  // "approve" | "reject"
@@ -110,6 +113,11 @@ class CcfStore {
   // Every write takes the Notices the change causes; they are written to the outbox in the same
   // transaction (notices.hpp).
   void put_invoker(const InvokerRecord& rec, const Notices& notices = {});  // insert or replace
+  // Replaces an onboarded invoker's record with `rec` only if it is still `expected` (the stored document
+  // and certificate): false, and nothing written, when it was offboarded or changed meanwhile. With
+  // `close_pending`, that pending request is removed in the same transaction.
+  bool update_invoker(const InvokerRecord& expected, const InvokerRecord& rec, const Notices& notices = {},
+                      const std::optional<std::string>& close_pending = std::nullopt);
   // Also removes the invoker's security context and its event subscriptions.
   void delete_invoker(const std::string& id, const Notices& notices = {});
   std::optional<InvokerRecord> invoker(const std::string& id) const;
@@ -173,16 +181,28 @@ class CcfStore {
   std::vector<StoredInvocationLog> invocation_logs(const std::vector<std::string>& aef_ids,
                                                    const std::optional<std::string>& invoker_id) const;
 
-  // Event subscriptions (CAPIF_Events_API). `messages` (a test notification, an immediate report) are
-  // written with the subscription.
-  void put_subscription(const EventSubscriptionRecord& rec, const std::vector<OutboxMessage>& messages = {});
+  // Event subscriptions (CAPIF_Events_API). A new subscription is written with its first messages, built
+  // under the write lock so that no event falls between them and the fanout (none lost, none twice): a test
+  // notification (requestTestNotification) and, with eventReq.immRep, the current state
+  // `current_state(event)` of each subscribed event type, as far as the subscriber may see it. Both are sent
+  // at once, also with PERIODIC reporting. Returns the record as stored (immediate reports counted).
+  using CurrentState = std::function<std::vector<EventOccurrence>(const std::string& event)>;
+  EventSubscriptionRecord put_subscription(EventSubscriptionRecord rec,
+                                           const CurrentState& current_state = {});
+  // Replaces the subscription's document (PUT, PATCH) and keeps its report count; nullopt, and nothing
+  // written, when it is gone (deleted, ended) or not the subscriber's. A maxReportNbr the count already
+  // reaches ends it.
+  std::optional<EventSubscriptionRecord> update_subscription(const std::string& subscriber_id,
+                                                             const std::string& subscription_id,
+                                                             const model::EventSubscription& sub);
   // Pending notifications of the subscription are dropped with it.
   void delete_subscription(const std::string& subscription_id);
   std::optional<EventSubscriptionRecord> subscription(const std::string& subscription_id) const;
   std::size_t subscription_count() const;
   // Removes the subscriptions whose monitoring duration (eventReq.monDur) has ended; the reports written
   // before are still delivered. Returns their ids. (A subscription that reached maxReportNbr is removed by
-  // the write that made its last report.)
+  // the write that made its last report.) The end times are kept in memory in order: the write lock is only
+  // taken when one has passed.
   std::vector<std::string> end_expired_subscriptions(std::int64_t now_ms);
   // Event subscription checks (event_entitlement.cpp): what in `sub` the subscriber can never be sent
   // (an event type of another role, a filter naming only what it may not see), as InvalidParams.
@@ -193,9 +213,13 @@ class CcfStore {
 
   // Onboardings waiting for approval. decide_onboarding may run in another process (the operator command):
   // it only writes the decision; the daemon reads decided ones and closes them.
-  void add_pending_onboarding(const PendingOnboarding& p);
+  // An update (apiInvokerId set) replaces an undecided update of the same invoker: returns how many it
+  // replaced. delete_invoker removes the invoker's pending updates.
+  int add_pending_onboarding(const PendingOnboarding& p);
   std::vector<PendingOnboarding> pending_onboardings(bool decided_only = false) const;
   bool decide_onboarding(const std::string& pending_id, bool approve);  // false: unknown or decided
+  // Removes an undecided request that nobody decided in time; false when it was decided (or gone) first.
+  bool expire_onboarding(const std::string& pending_id);
   // Removes the pending request and, when approved, adds (or, for an update, replaces) the invoker, in one
   // transaction.
   void close_onboarding(const std::string& pending_id, const std::optional<InvokerRecord>& approved,
@@ -216,6 +240,9 @@ class CcfStore {
   void outbox_attempted(std::int64_t seq);  // and one more failed attempt counted
   bool outbox_has(std::int64_t seq) const;
   std::int64_t outbox_size() const;
+  // Revocations (RevokeAuthorization to AEFs, PeerRevocation to peer CCFs) still in the outbox: all of them,
+  // and those written before `overdue_before_ms` (they are never given up).
+  std::pair<std::int64_t, std::int64_t> pending_revocations(std::int64_t overdue_before_ms) const;
   OutboxCounters outbox_counters() const;
   // Called after a commit that added messages, with their queues (to wake the delivery worker).
   void set_outbox_listener(std::function<void(const std::vector<std::string>&)> fn);
@@ -235,6 +262,9 @@ class CcfStore {
   void applied(const Plan& plan);  // after the commit: report counts in memory, wake the worker
   void drop_subscriptions_db(store::Database& db, const std::string& subscriber_id);
   void drop_subscriptions_mem(const std::string& subscriber_id);
+  // The in-memory subscriptions and their monDur end times (ends_), under the unique lock.
+  void set_subscription_locked(const EventSubscriptionRecord& rec);
+  void erase_subscription_locked(const std::string& subscription_id);
   void load();
   void load_interconnect();
   void index_api(const std::shared_ptr<const ServiceApiRecord>& rec);
@@ -257,6 +287,7 @@ class CcfStore {
   std::map<std::pair<std::string, std::string>, SecurityContextRecord> remote_security_;
   std::map<std::pair<std::string, std::string>, PeerPublication> peer_publications_;  // (peer, api id)
   std::unordered_map<std::string, EventSubscriptionRecord> subscriptions_;
+  std::set<std::pair<std::int64_t, std::string>> ends_;  // (monDur end, unix s; subscription id)
   std::function<void(const std::vector<std::string>&)> outbox_listener_;
 };
 

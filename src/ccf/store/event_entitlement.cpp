@@ -8,8 +8,8 @@
 //   of the provider domain of an AEF or API concerned (a policy list names other invokers).
 // A subscription that asks for what its subscriber can never be sent is refused (unreceivable(), 403 naming
 // the field): an invoker asking for policy or topology events, an invoker filtering its invoker events on
-// other invokers only, a provider function filtering its domain-scoped events on another domain's AEFs or
-// APIs only.
+// other invokers only, a provider function filtering its domain-scoped events on no AEF or API of its own
+// domain (an unknown id counts as not its own, so that the answer does not tell which ids exist elsewhere).
 #include "ccf/store/ccf_store.hpp"
 
 #include <algorithm>
@@ -46,9 +46,9 @@ InvalidParams CcfStore::unreceivable(const std::string& subscriber,
   std::shared_lock lock(mutex_);
   const bool invoker = invokers_.contains(subscriber);
   const auto dom = function_domain_.find(subscriber);
-  // Every id known and of another domain (an unknown id may still be registered in ours).
+  // No id of this domain: an unknown id is refused like another domain's (same answer, no existence oracle).
   const auto all_elsewhere = [&](const std::vector<std::string>& ids, bool apis) {
-    return std::all_of(ids.begin(), ids.end(), [&](const std::string& id) {
+    return std::none_of(ids.begin(), ids.end(), [&](const std::string& id) {
       std::string owner = id;
       if (apis) {
         auto api = apis_.find(id);
@@ -56,7 +56,7 @@ InvalidParams CcfStore::unreceivable(const std::string& subscriber,
         owner = api->second->apf_id;
       }
       auto it = function_domain_.find(owner);
-      return it != function_domain_.end() && it->second != dom->second;
+      return it != function_domain_.end() && it->second == dom->second;
     });
   };
   for (std::size_t i = 0; i < sub.events.size(); ++i) {
@@ -77,10 +77,10 @@ InvalidParams CcfStore::unreceivable(const std::string& subscriber,
              "names only other API invokers; an API invoker is only sent " + event + " about itself"});
     } else if (dom != function_domain_.end() && of_one_domain(event) && filter) {
       if (filter->aefIds && all_elsewhere(*filter->aefIds, false))
-        out.push_back({filter_at + "/aefIds", "names only AEFs of other provider domains; " + event +
+        out.push_back({filter_at + "/aefIds", "names no AEF of this provider domain; " + event +
                                                   " is only sent about this provider domain"});
       if (filter->apiIds && all_elsewhere(*filter->apiIds, true))
-        out.push_back({filter_at + "/apiIds", "names only APIs of other provider domains; " + event +
+        out.push_back({filter_at + "/apiIds", "names no API of this provider domain; " + event +
                                                   " is only sent about this provider domain"});
     }
   }

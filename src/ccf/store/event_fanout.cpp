@@ -29,9 +29,13 @@ std::int64_t max_reports(const model::EventSubscription& sub) {
   return sub.eventReq->maxReportNbr.value_or(0);
 }
 
+std::optional<std::int64_t> monitoring_end_s(const model::EventSubscription& sub) {
+  if (!sub.eventReq || !sub.eventReq->monDur) return std::nullopt;
+  return model::date_time_to_unix(*sub.eventReq->monDur);
+}
+
 bool subscription_expired(const model::EventSubscription& sub, std::int64_t now_ms) {
-  if (!sub.eventReq || !sub.eventReq->monDur) return false;
-  auto end = model::date_time_to_unix(*sub.eventReq->monDur);
+  auto end = monitoring_end_s(sub);
   return end && now_ms / 1000 >= *end;
 }
 
@@ -75,6 +79,7 @@ OutboxMessage event_message(const EventSubscriptionRecord& rec, const std::strin
   m.body = model::to_json(n).dump();
   m.allow_plain_http = true;  // a subscriber's sidecar may listen on plain HTTP on loopback
   m.not_before_ms = report_time_ms(rec, now_ms);
+  m.subscriber_id = rec.subscriber_id;
   return m;
 }
 

@@ -24,6 +24,8 @@ struct EventSubscriptionRecord {
 // The event is subscribed, the filter at its index (if any) accepts the occurrence, the monitoring
 // duration has not ended and the maximum number of reports has not been reached.
 bool subscription_matches(const EventSubscriptionRecord& rec, const EventOccurrence& ev, std::int64_t now_ms);
+// The end of eventReq.monDur in unix seconds, if it has one.
+std::optional<std::int64_t> monitoring_end_s(const model::EventSubscription& sub);
 // eventReq.monDur has passed: the subscription has ended (it is removed, TS 29.222 clause 8.3).
 bool subscription_expired(const model::EventSubscription& sub, std::int64_t now_ms);
 // PERIODIC reporting: the next period boundary from the subscription's creation; else now (at once).

@@ -28,6 +28,7 @@ struct OutboxMessage {
   std::string server_cn;           // the server certificate must have this CN (an AEF), else empty
   bool allow_plain_http = false;   // an invoker's or subscriber's loopback sidecar
   std::int64_t not_before_ms = 0;  // unix ms; periodic reporting holds a notification until then
+  std::string subscriber_id;       // an EventNotification's subscriber: its rows leave with it
 };
 
 struct StoredOutboxMessage : OutboxMessage {
