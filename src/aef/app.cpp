@@ -116,6 +116,7 @@ struct AefApp::Impl {
     g.token_leeway_s = cfg.security.token_leeway_s;
     g.acl_refresh_ms = cfg.security.acl_refresh_ms;
     g.jwks_refresh_min_ms = cfg.security.jwks_refresh_min_ms;
+    g.jwks_max_age_ms = cfg.security.jwks_max_age_ms;
     g.apis = published(cfg, state);
     // The CA of a remote invoker's CCF reaches us in its PKI entry; the next handshakes accept it.
     g.trust_client_ca = [this](const std::string& ca_pem) { server->add_client_trust_anchor(ca_pem); };

@@ -104,6 +104,7 @@ AefConfig read(config::YamlReader& reader) {
   c.security.acl_refresh_ms = sec.duration_ms("acl_refresh_ms", c.security.acl_refresh_ms, 0, 86400000);
   c.security.jwks_refresh_min_ms =
       sec.duration_ms("jwks_refresh_min_ms", c.security.jwks_refresh_min_ms, 0, 86400000);
+  c.security.jwks_max_age_ms = sec.duration_ms("jwks_max_age_ms", c.security.jwks_max_age_ms, 1000, 86400000);
 
   auto lim = root.map("limits");
   c.limits.header_bytes = lim.integer("header_bytes", c.limits.header_bytes, 1024, 1048576);

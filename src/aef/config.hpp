@@ -60,6 +60,7 @@ struct AefConfig {
     std::int64_t token_leeway_s = 30;          // exp/nbf leeway, at most 30 s (TS 33.122 C.2)
     std::int64_t acl_refresh_ms = 60000;       // access control policy cache lifetime
     std::int64_t jwks_refresh_min_ms = 60000;  // an unknown kid refetches the JWKS at most this often
+    std::int64_t jwks_max_age_ms = 300000;     // the JWKS is refetched when older (keys the CCF dropped go)
   } security;
   struct Limits {
     std::int64_t header_bytes = 16384;

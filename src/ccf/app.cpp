@@ -130,6 +130,7 @@ struct CcfApp::Impl {
     server->reload_tls(
         {cert, key, pki.ca.cert_pem() + Peers::trust_anchors_pem(peer_material)});  // may throw
     peers.install(std::move(peer_material));
+    delivery.reload_tls(cert, key);
     const auto previous_kid = pki.signing->current()->kid;
     const auto kid = signing.kid;
     pki.signing->rotate(std::move(signing), std::chrono::seconds(cfg.security.token_ttl_s));

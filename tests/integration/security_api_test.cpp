@@ -14,6 +14,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <csignal>
+#include <thread>
 
 using namespace capif::testing;
 namespace crypto = capif::crypto;
@@ -354,6 +356,33 @@ TEST_F(SecurityApi, OffboardingTellsEveryAefOfTheContext) {
   auto rev = json::parse(calls[0].body);
   EXPECT_EQ(rev["revokeInfo"]["apiInvokerId"], inv_.id);
   EXPECT_EQ(rev["revokeInfo"]["apiIds"], json({gamma}));
+}
+
+// The delivery worker's clients follow a SIGHUP: a revocation sent after the server certificate was replaced
+// presents the new certificate, not the one its pooled connection was opened with.
+TEST_F(SecurityApi, RevocationsAfterASighupPresentTheNewCertificate) {
+  CaptureServer aef_endpoint(prov_.aef.cert_pem, prov_.aef.key_pem, ccf().ca_pem());
+  const std::string gamma =
+      publish(ccf(), prov_, api_body("gamma", prov_.aef.id, aef_endpoint.port(), {"PKI"}))["apiId"];
+  const auto data = ccf().dir() / "data";
+  auto revoke_and_capture = [&](std::size_t n) {
+    EXPECT_EQ(negotiate(inv_, json::array({by_aef(prov_.aef.id, {"PKI"}, gamma)})).status, 201);
+    EXPECT_EQ(send(*inv_.client, "DELETE", trusted(inv_.id)).status, 204);
+    auto calls = aef_endpoint.wait_for(n, kWait);
+    return calls.size() < n ? std::string() : calls[n - 1].client_fingerprint;
+  };
+  const auto old_fp = crypto::inspect_cert(crypto::read_file(data / "server.crt")).fingerprint_sha256;
+  EXPECT_EQ(revoke_and_capture(1), old_fp);
+
+  const auto ca =
+      crypto::CertificateAuthority::load(crypto::read_file(data / "ca.crt"), crypto::read_file(data / "ca.key"));
+  const auto key = crypto::generate_ec_key_pem();
+  const auto cert = ca.issue_server_cert(key, ccf().id(), {"localhost"}, {"127.0.0.1"}, 30);
+  crypto::write_file_atomic(data / "server.key", key, true);
+  crypto::write_file_atomic(data / "server.crt", cert, false);
+  ASSERT_EQ(::kill(ccf().pid(), SIGHUP), 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the reload runs on the CCF's loop
+  EXPECT_EQ(revoke_and_capture(2), crypto::inspect_cert(cert).fingerprint_sha256);
 }
 
 // ---- tokens ----

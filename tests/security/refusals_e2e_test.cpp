@@ -259,6 +259,30 @@ TEST_F(TokenRefusals, ExpiredTokenIsRefused) {
   EXPECT_EQ(r.status, 200) << r.body;
 }
 
+// A key the CCF no longer lists stops verifying at the AEF within security.jwks_max_age_ms, and a token the
+// AEF verified with it before is not kept in its cache either: the CCF restarts with a new signing key
+// (docs/operations.md, how to withdraw a key that leaked), and the genuine token it signed before is refused.
+TEST_F(TokenRefusals, AKeyTheCcfWithdrewStopsVerifyingAtTheAef) {
+  // A second AEF that refetches the JWKS once it is a second old.
+  auto& fresh = add_aef({.apis = {{"weather", "/weather"}}, .extra_yaml = "security:\n  jwks_max_age_ms: 1000\n"});
+  negotiate(*inv, fresh, "OAUTH");
+  get_token(*inv, fresh, "weather");
+  const std::string old_token = read_state(*inv).tokens.back();
+  auto c = aef_client(*ccf, fresh);
+  auto r = call(*c, fresh, "/weather/hello", old_token);
+  ASSERT_EQ(r.status, 200) << r.body;  // verified, and now in the AEF's cache
+
+  ASSERT_EQ(ccf->terminate(), 0);
+  crypto::write_file_atomic(ccf->dir() / "data" / "token-signing.key", crypto::generate_ec_key_pem(), true);
+  ccf->start();
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  expect_problem(call(*c, fresh, "/weather/hello", old_token), 401, {}, "unknown key");
+
+  get_token(*inv, fresh, "weather");  // control: a token signed with the new key is accepted
+  r = call(*c, fresh, "/weather/hello", read_state(*inv).tokens.back());
+  EXPECT_EQ(r.status, 200) << r.body;
+}
+
 // 4. The real claims and kid, signed with another key.
 TEST_F(TokenRefusals, ForgedSignatureIsRefused) {
   const std::string forged =

@@ -27,8 +27,10 @@ void CaptureServer::start(http::ServerConfig cfg) {
                [this](http::RequestContext& rc) -> boost::asio::awaitable<http::Response> {
                  {
                    std::lock_guard lock(mutex_);
+                   const bool verified = rc.tls.client_cert_verified;
                    requests_.push_back({rc.request.path, rc.request.media_type(), rc.request.body,
-                                        rc.tls.client_cert_verified ? rc.tls.client_cn : std::string()});
+                                        verified ? rc.tls.client_cn : std::string(),
+                                        verified ? rc.tls.client_fingerprint : std::string()});
                  }
                  cv_.notify_all();
                  const int status = status_;

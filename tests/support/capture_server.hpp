@@ -20,7 +20,8 @@ struct CapturedRequest {
   std::string path;
   std::string content_type;
   std::string body;
-  std::string client_cn;  // verified client certificate CN ("" on plain HTTP)
+  std::string client_cn;           // verified client certificate CN ("" on plain HTTP)
+  std::string client_fingerprint;  // SHA-256 of the verified client certificate ("" on plain HTTP)
 };
 
 class CaptureServer {

@@ -110,7 +110,8 @@ void Gateway::trust_client_cas(const InvokerSecurity& sec) {
 boost::asio::awaitable<bool> Gateway::refresh_jwks() {
   {
     std::lock_guard lock(jwks_mutex_);
-    if (jwks_fetched_ms_ >= 0 && now_ms() - jwks_fetched_ms_ < opt_.jwks_refresh_min_ms)
+    const auto min_interval = std::min(opt_.jwks_refresh_min_ms, opt_.jwks_max_age_ms);
+    if (jwks_fetched_ms_ >= 0 && now_ms() - jwks_fetched_ms_ < min_interval)
       co_return !jwks_.empty();
     jwks_fetched_ms_ = now_ms();
   }
@@ -162,6 +163,15 @@ boost::asio::awaitable<std::string> Gateway::authenticate(const http::Request& r
       break;
   }
   const auto now = now_ms();
+  // After a rotation the CCF keeps the previous key in its JWKS for the token lifetime only; refetching a
+  // set this old lets that key go here too, and empties the cache of tokens verified with it (a failed
+  // refetch keeps what we have). Before the cache: a cached token must not outlive its key.
+  bool stale = false;
+  {
+    std::lock_guard lock(jwks_mutex_);
+    stale = jwks_fetched_ms_ >= 0 && now - jwks_fetched_ms_ >= opt_.jwks_max_age_ms;
+  }
+  if (stale) co_await refresh_jwks();
   if (auto hit = verified_.find(api.apiName, p.token, now / 1000, opt_.token_leeway_s)) {
     co_await refresh_if_renegotiated(hit->invoker, api, "OAUTH");
     co_return accept_token(p, *hit, api);

@@ -29,6 +29,7 @@ struct GatewayOptions {
   std::int64_t token_leeway_s = 30;
   std::int64_t acl_refresh_ms = 60000;
   std::int64_t jwks_refresh_min_ms = 60000;
+  std::int64_t jwks_max_age_ms = 300000;  // keys older than this are refetched: a key the CCF dropped goes
   std::vector<PublishedApi> apis;
   // Makes the listener trust one more CA for client certificates (http::Server::add_client_trust_anchor):
   // called once per CA named by a fetched PKI entry, e.g. the CA of a remote invoker's CCF. May throw.

@@ -57,10 +57,14 @@ std::string peer_of(const StoredOutboxMessage& m) {
 struct Clients {
   std::mutex mutex;
   std::map<std::string, std::shared_ptr<http::HttpsClient>> by_key;
+  std::string cert_pem, key_pem;  // what the CCF presents: its server certificate, as last (re)loaded
 };
 
 struct NotificationDelivery::Impl {
-  explicit Impl(const CcfContext& c) : ctx(c), clients(std::make_shared<Clients>()) {}
+  explicit Impl(const CcfContext& c) : ctx(c), clients(std::make_shared<Clients>()) {
+    clients->cert_pem = ctx.pki.server_cert_pem;
+    clients->key_pem = ctx.pki.server_key_pem;
+  }
 
   // Declared first so that it is destroyed last: frames destroyed with it only touch what they own.
   asio::io_context ioc{1};
@@ -92,9 +96,8 @@ struct NotificationDelivery::Impl {
     if (!c) {
       http::ClientConfig cfg;
       cfg.ca_pem = ctx.peers->trust_anchor_pem(peer);
-      cfg.client_cert_pem =
-          p->client_cert.empty() ? ctx.pki.server_cert_pem : crypto::read_file(p->client_cert);
-      cfg.client_key_pem = p->client_key.empty() ? ctx.pki.server_key_pem : crypto::read_file(p->client_key);
+      cfg.client_cert_pem = p->client_cert.empty() ? clients->cert_pem : crypto::read_file(p->client_cert);
+      cfg.client_key_pem = p->client_key.empty() ? clients->key_pem : crypto::read_file(p->client_key);
       cfg.connect_timeout = std::chrono::milliseconds(p->timeout_ms);
       cfg.request_timeout = std::chrono::milliseconds(p->timeout_ms);
       cfg.max_body_bytes = static_cast<std::size_t>(ctx.config.limits.body_bytes);
@@ -118,8 +121,8 @@ struct NotificationDelivery::Impl {
       // The CCF calls with its TLS server certificate (clientAuth EKU) and trusts its own CA: AEFs and
       // sidecars have certificates from it.
       cfg.ca_pem = ctx.pki.ca.cert_pem();
-      cfg.client_cert_pem = ctx.pki.server_cert_pem;
-      cfg.client_key_pem = ctx.pki.server_key_pem;
+      cfg.client_cert_pem = clients->cert_pem;
+      cfg.client_key_pem = clients->key_pem;
       cfg.connect_timeout = std::chrono::milliseconds(timeout);
       cfg.request_timeout = std::chrono::milliseconds(timeout);
       cfg.max_body_bytes = static_cast<std::size_t>(n.max_response_bytes);
@@ -329,6 +332,14 @@ void NotificationDelivery::start() {
   const auto queues = i.ctx.store.outbox_queues();
   if (!queues.empty()) spdlog::info("resuming {} notification queues", queues.size());
   i.wake(queues);
+}
+
+void NotificationDelivery::reload_tls(std::string cert_pem, std::string key_pem) {
+  auto& c = *impl_->clients;
+  std::lock_guard lock(c.mutex);
+  c.cert_pem = std::move(cert_pem);
+  c.key_pem = std::move(key_pem);
+  c.by_key.clear();  // attempts in flight keep their client; the next ones build new ones
 }
 
 void NotificationDelivery::stop() {

@@ -23,6 +23,9 @@ class NotificationDelivery {
 
   void start();  // starts the thread and resumes every pending queue
   void stop();   // abandons attempts in flight (their messages stay in the store)
+  // SIGHUP: later attempts present this certificate, and peers' current trust anchors and client
+  // certificate files are read again (every client is rebuilt on its next use).
+  void reload_tls(std::string cert_pem, std::string key_pem);
   // {"pending", "delivered", "failedAttempts", "givenUp"}: the outbox size and the counters, which are kept
   // in the store (they count since the database was created, across restarts); "pendingRevocations" and
   // "overdueRevocations" (older than give_up_after_s): revocations still in the outbox.
