@@ -199,6 +199,13 @@ void InvokerManagement::close_update(const PendingOnboarding& p) {
       spdlog::warn("update {} cannot be approved: {}; rejecting it", p.pending_id, e.detail());
       break;
     }
+    if (attempt == 2) {
+      // The operator approved it: it stays decided and is applied on the next round, never turned into a
+      // rejection because the invoker kept changing.
+      spdlog::warn("update {} of API invoker {}: approved, not applied yet (the invoker keeps changing)",
+                   p.pending_id, id);
+      return;
+    }
   }
   note = {};
   note.result = false;
