@@ -187,6 +187,16 @@ struct CcfApp::Impl {
     };
   }
 
+  // The websocket of a subscription that ended (deleted, offboarded, maxReportNbr, monDur) is closed once
+  // the reports written before the end have left.
+  void close_ended_websockets() {
+    for (const auto& id : websockets.subscriptions())
+      if (!store.subscription(id) && store.outbox_batch("sub:" + id, 0, 1).empty()) {
+        websockets.close(id);
+        spdlog::info("subscription {} ended: its websocket is closed", id);
+      }
+  }
+
   // Every 0.3 s: event subscriptions whose monitoring duration ended are removed; with approval required,
   // the operator's approve/reject decisions (written to the store by another process) are acted on and
   // requests left undecided too long are rejected.
@@ -203,6 +213,7 @@ struct CcfApp::Impl {
       if (stop.stop_requested()) return;
       try {
         store.end_expired_subscriptions(unix_now_ms());
+        close_ended_websockets();
         if (cfg.onboarding.require_approval) svc.process_decisions();
       } catch (const std::exception& e) {
         spdlog::error("housekeeping: {}", e.what());

@@ -3,6 +3,7 @@
 // nobody else may open it, and once it is closed notifications go to notificationDestination again.
 #include "capif/http/websocket.hpp"
 #include "../integration/problem_expect.hpp"
+#include "capif/crypto/files.hpp"
 #include "events_test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -88,6 +89,49 @@ TEST(Websocket, QueuedNotificationsFlowWhenTheWebsocketOpens) {
   BlockingWebSocket ws(config_for(ccf, prov.amf));
   ASSERT_EQ(ws.connect(uri), "");
   for (const auto& id : ids) EXPECT_EQ(next_api_id(ws), id);
+}
+
+// A subscription that ends (its last report, or a DELETE) does not leave its websocket open: the CCF closes
+// it once the reports written before the end have left.
+TEST(Websocket, TheWebsocketOfAnEndedSubscriptionIsClosed) {
+  CcfProcess ccf;
+  auto yaml = capif::crypto::read_file(ccf.config_file());  // info lines: the CCF says what it closed
+  yaml.replace(yaml.find("  level: warn\n"), 14, "  level: info\n");
+  capif::crypto::write_file_atomic(ccf.config_file(), yaml, false);
+  ccf.start();
+  auto prov = register_provider(ccf);
+  auto open_subscription = [&](const json& event_req, BlockingWebSocket& ws) {
+    auto body = subscription({"SERVICE_API_AVAILABLE"}, callback_url(free_port(), "ws"));
+    body["supportedFeatures"] = "7";
+    body["websockNotifConfig"] = {{"requestWebsocketUri", true}};
+    if (!event_req.is_null()) body["eventReq"] = event_req;
+    auto r = send_json(*prov.amf.client, "POST", subscriptions_url(ccf, prov.amf.id), body);
+    EXPECT_EQ(r.status, 201) << r.body;
+    EXPECT_EQ(ws.connect(body_json(r)["websockNotifConfig"]["websocketUri"]), "");
+    return subscription_id(r);
+  };
+  auto closed_in_log = [&](const std::string& id) {
+    const auto log = capif::crypto::read_file(ccf.dir() / "ccf.log");
+    return log.find("subscription " + id + " ended: its websocket is closed") != std::string::npos;
+  };
+
+  BlockingWebSocket limited(config_for(ccf, prov.amf)), deleted(config_for(ccf, prov.amf));
+  const auto limited_id = open_subscription({{"maxReportNbr", 2}}, limited);
+  const auto deleted_id = open_subscription(nullptr, deleted);
+  const std::string a = publish(ccf, prov, service_api_body("a", prov.aef.id))["apiId"];
+  const std::string b = publish(ccf, prov, service_api_body("b", prov.aef.id))["apiId"];
+  EXPECT_EQ(next_api_id(limited), a);
+  EXPECT_EQ(next_api_id(limited), b);  // the second and last report still arrives, then the end
+  EXPECT_FALSE(limited.read(std::chrono::seconds(5)).has_value());
+  EXPECT_TRUE(closed_in_log(limited_id));
+
+  EXPECT_EQ(next_api_id(deleted), a);
+  EXPECT_EQ(next_api_id(deleted), b);
+  EXPECT_FALSE(closed_in_log(deleted_id));  // still running: its websocket stays
+  ASSERT_EQ(send(*prov.amf.client, "DELETE", subscriptions_url(ccf, prov.amf.id) + "/" + deleted_id).status,
+            204);
+  EXPECT_FALSE(deleted.read(std::chrono::seconds(5)).has_value());
+  EXPECT_TRUE(closed_in_log(deleted_id));
 }
 
 TEST(Websocket, NeedsTheFeature) {

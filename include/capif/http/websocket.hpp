@@ -22,6 +22,8 @@ class WebSocket {
   // One text message; false when the connection is closed or the write failed or timed out.
   virtual boost::asio::awaitable<bool> send(std::string text) = 0;
   virtual bool open() const = 0;
+  // Ends the connection, from any thread: the read loop stops, then the server sends the close frame.
+  virtual void close() = 0;
 };
 
 // What a handler returns to accept an upgrade request: the server completes the handshake, calls

@@ -19,6 +19,9 @@ class WebSocketHub {
   void detach(const std::string& subscription_id, const http::WebSocket* ws);
   // The open websocket of the subscription, if any (the server keeps it alive while it is open).
   std::shared_ptr<http::WebSocket> find(const std::string& subscription_id) const;
+  // The subscriptions with a websocket attached, and closing one (the subscription ended).
+  std::vector<std::string> subscriptions() const;
+  void close(const std::string& subscription_id);
   // Called after attach (to wake the subscription's queue).
   void set_listener(std::function<void(const std::vector<std::string>& queues)> fn);
 

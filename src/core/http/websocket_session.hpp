@@ -28,6 +28,14 @@ class ServerWebSocket : public WebSocket, public std::enable_shared_from_this<Se
     co_return co_await asio::co_spawn(strand_, std::move(write_op), asio::use_awaitable);
   }
   bool open() const override { return !closed_; }
+  void close() override {
+    // On the strand, like every use of the stream: cancelling the pending read ends the session's loop.
+    boost::asio::post(strand_, [self = this->shared_from_this()] {
+      self->closed_ = true;
+      boost::system::error_code ignored;
+      boost::beast::get_lowest_layer(self->ws_).cancel(ignored);
+    });
+  }
 
   // Strand only.
   void mark_closed() { closed_ = true; }
