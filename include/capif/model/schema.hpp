@@ -27,6 +27,8 @@ enum class Body {
 // Appends one InvalidParam (RFC 6901 pointer) per violation. Throws std::logic_error for a Ref that is
 // not in the bundle: that is a programming error, caught by the unit tests.
 void validate(const nlohmann::json& body, Ref schema, InvalidParams& errs, Body kind = Body::request);
+// validate, then ApiError 400 "the request body is not a valid <name>" with the InvalidParams, if any.
+void require(const nlohmann::json& body, Ref schema, Body kind = Body::request);
 
 // The TS 29.222 schemas of the request bodies the daemons accept.
 inline constexpr Ref kServiceAPIDescription{"TS29222_CAPIF_Publish_Service_API", "ServiceAPIDescription"};

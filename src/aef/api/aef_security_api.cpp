@@ -17,17 +17,8 @@ json json_body(const http::Request& req, model::schema::Ref schema) {
   if (req.media_type() != "application/json")
     throw ApiError(415, "Unsupported Media Type", "Content-Type must be application/json",
                    "UNSUPPORTED_MEDIA_TYPE", {{"Content-Type", "must be application/json"}});
-  if (model::json_nesting_depth(req.body) > model::kMaxJsonDepth)
-    throw ApiError::bad_request(
-        "the request body is nested too deeply",
-        {{"", "nesting deeper than " + std::to_string(model::kMaxJsonDepth) + " levels"}});
-  auto j = json::parse(req.body, nullptr, false);
-  if (j.is_discarded())
-    throw ApiError::bad_request("the request body is not valid JSON", {{"", "malformed JSON"}});
-  InvalidParams errs;
-  model::schema::validate(j, schema, errs);
-  if (!errs.empty())
-    throw ApiError::bad_request("the request body is not a valid " + std::string(schema.name), errs);
+  auto j = model::parse_request_json(req.body);
+  model::schema::require(j, schema);
   return j;
 }
 

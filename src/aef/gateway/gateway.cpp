@@ -166,12 +166,8 @@ boost::asio::awaitable<std::string> Gateway::authenticate(const http::Request& r
   // After a rotation the CCF keeps the previous key in its JWKS for the token lifetime only; refetching a
   // set this old lets that key go here too, and empties the cache of tokens verified with it (a failed
   // refetch keeps what we have). Before the cache: a cached token must not outlive its key.
-  bool stale = false;
-  {
-    std::lock_guard lock(jwks_mutex_);
-    stale = jwks_fetched_ms_ >= 0 && now - jwks_fetched_ms_ >= opt_.jwks_max_age_ms;
-  }
-  if (stale) co_await refresh_jwks();
+  const auto fetched = jwks_fetched_ms_.load();
+  if (fetched >= 0 && now - fetched >= opt_.jwks_max_age_ms) co_await refresh_jwks();
   if (auto hit = verified_.find(api.apiName, p.token, now / 1000, opt_.token_leeway_s)) {
     co_await refresh_if_renegotiated(hit->invoker, api, "OAUTH");
     co_return accept_token(p, *hit, api);

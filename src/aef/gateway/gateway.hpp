@@ -10,6 +10,7 @@
 #include "aef/gateway/upstream.hpp"
 #include "capif/http/message.hpp"
 
+#include <atomic>
 #include <boost/asio/awaitable.hpp>
 
 #include <chrono>
@@ -83,7 +84,7 @@ class Gateway {
   std::mutex jwks_mutex_;
   JwksKeys jwks_;
   VerifiedTokens verified_;
-  std::int64_t jwks_fetched_ms_ = -1;
+  std::atomic<std::int64_t> jwks_fetched_ms_{-1};  // written under jwks_mutex_; read lock-free per token
   std::mutex anchors_mutex_;
   std::set<std::string> trusted_anchors_;  // fingerprints of the CAs handed to trust_client_ca
   std::mutex refetch_mutex_;

@@ -10,16 +10,7 @@ nlohmann::json json_body(const http::Request& req, std::string_view media_type) 
     throw ApiError(415, "Unsupported Media Type",
                    "Content-Type must be " + std::string(media_type) + (mt.empty() ? "" : ", not " + mt),
                    "UNSUPPORTED_MEDIA_TYPE", {{"Content-Type", "must be " + std::string(media_type)}});
-  if (model::json_nesting_depth(req.body) > model::kMaxJsonDepth)
-    throw ApiError::bad_request(
-        "the request body is nested too deeply",
-        {{"", "nesting deeper than " + std::to_string(model::kMaxJsonDepth) + " levels"}});
-  try {
-    return nlohmann::json::parse(req.body);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw ApiError::bad_request("the request body is not valid JSON",
-                                {{"", "malformed JSON at byte " + std::to_string(e.byte)}});
-  }
+  return model::parse_request_json(req.body);
 }
 
 http::Response json_response(int status, const nlohmann::json& body) {

@@ -23,12 +23,10 @@ nlohmann::json json_body(const http::Request& req, std::string_view media_type);
 template <class T>
 T model_body(const http::Request& req, std::string_view media_type, model::schema::Ref schema) {
   auto j = json_body(req, media_type);
+  model::schema::require(
+      j, schema, media_type == kMergePatch ? model::schema::Body::merge_patch : model::schema::Body::request);
   InvalidParams errs;
-  const auto kind =
-      media_type == kMergePatch ? model::schema::Body::merge_patch : model::schema::Body::request;
-  model::schema::validate(j, schema, errs, kind);
-  std::optional<T> v;
-  if (errs.empty()) v = model::parse_body<T>(j, errs);
+  auto v = model::parse_body<T>(j, errs);
   if (!v) throw ApiError::bad_request("the request body is not a valid " + std::string(schema.name), errs);
   return std::move(*v);
 }

@@ -421,5 +421,12 @@ void validate(const nlohmann::json& body, Ref schema, InvalidParams& errs, Body 
   Validator(&errs, kind != Body::response).check(&root, body, std::string{}, kind == Body::merge_patch);
 }
 
+void require(const nlohmann::json& body, Ref schema, Body kind) {
+  InvalidParams errs;
+  validate(body, schema, errs, kind);
+  if (!errs.empty())
+    throw ApiError::bad_request("the request body is not a valid " + std::string(schema.name), std::move(errs));
+}
+
 }  // namespace schema
 }  // namespace capif::model
